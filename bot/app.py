@@ -1,0 +1,97 @@
+"""The composition root: the one place that builds settings, database, Rasa client,
+channels and web app, with symmetric start and stop hooks. Nothing is built at import."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import socketio
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.applications import Starlette
+
+from bot.channels.web.routes import build_routes
+from bot.channels.web.socket import WebChannel
+from bot.db.session import make_engine, make_session_factory
+from bot.domain.links import LinkSigner
+from bot.gateway.pipeline import MessagePipeline
+from bot.gateway.rasa_client import RasaClient
+from bot.settings import Settings, load_settings
+
+log = logging.getLogger("ecoute")
+
+
+@dataclass
+class Ecoute:
+    """Everything the gateway process runs, built by ``build`` and started by the ASGI lifespan."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    rasa: RasaClient
+    pipeline: MessagePipeline
+    web: WebChannel
+    signer: LinkSigner
+    _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    async def start(self) -> None:
+        self._tasks.append(asyncio.create_task(self._replay_loop(), name="replay-pending"))
+        log.info("gateway started on %s:%s (Rasa at %s)", self.settings.host,
+                 self.settings.port, self.settings.rasa_url)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        await self.rasa.aclose()
+        self.engine.dispose()
+        log.info("gateway stopped; database connections closed")
+
+    async def _replay_loop(self) -> None:
+        """Pick up messages that wait for Rasa (it was down, or the gateway restarted)."""
+        while True:
+            try:
+                await self.pipeline.replay_pending()
+            except Exception:
+                log.exception("replaying pending messages failed; will retry")
+            await asyncio.sleep(self.settings.pending_retry_seconds)
+
+
+def build(settings: Settings | None = None, engine: Engine | None = None) -> Ecoute:
+    settings = settings or load_settings()
+    engine = engine or make_engine(settings.resolved_database_url)
+    sessions = make_session_factory(engine)
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    pipeline = MessagePipeline(sessions, rasa)
+    signer = LinkSigner(settings.link_secret_value(), settings.link_ttl_hours * 3600)
+    web = WebChannel(sessions, pipeline, signer)
+    return Ecoute(settings, engine, sessions, rasa, pipeline, web, signer)
+
+
+def asgi_app(ecoute: Ecoute) -> socketio.ASGIApp:
+    """The ASGI application: socket.io at /socket.io, everything else to Starlette."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await ecoute.start()
+        try:
+            yield
+        finally:
+            await ecoute.stop()
+
+    web_app = Starlette(routes=build_routes(ecoute.settings, ecoute.sessions, ecoute.signer),
+                        lifespan=lifespan)
+    return socketio.ASGIApp(ecoute.web.sio, other_asgi_app=web_app, socketio_path="socket.io")
+
+
+def create_app() -> socketio.ASGIApp:
+    """Factory for ``uvicorn --factory bot.app:create_app``."""
+    return asgi_app(build())

@@ -1,0 +1,147 @@
+"""``ecoute``: the operator's command line (migrate, import, demo data, links, serve)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.db.migrate import upgrade
+from bot.db.models import Creditor, Debt
+from bot.db.session import make_engine, make_session_factory
+from bot.domain.links import LinkSigner
+from bot.services.importer import ImportFailed, import_csv
+from bot.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+
+DEMO_DIR = PROJECT_ROOT / "demo"
+
+
+def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
+    return make_session_factory(make_engine(settings.resolved_database_url))
+
+
+def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
+    upgrade(make_engine(settings.resolved_database_url))
+    print("database schema is up to date")
+    return 0
+
+
+def upsert_creditor(settings: Settings, spec: dict[str, object]) -> str:
+    sessions = _sessions(settings)
+    with sessions.begin() as session:
+        creditor = session.scalar(select(Creditor).where(Creditor.slug == spec["slug"]))
+        if creditor is None:
+            creditor = Creditor(slug=str(spec["slug"]))
+            session.add(creditor)
+        for key, value in spec.items():
+            if key in ("min_instalment", "prompt_discount_percent", "settlement_floor_percent"):
+                value = Decimal(str(value)) if value is not None else None
+            setattr(creditor, key, value)
+        return creditor.slug
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    sessions = _sessions(settings)
+    try:
+        with sessions.begin() as session:
+            creditor = session.scalar(select(Creditor).where(Creditor.slug == args.creditor))
+            if creditor is None:
+                print(f"error: no creditor with slug {args.creditor!r}", file=sys.stderr)
+                return 2
+            report = import_csv(session, creditor, Path(args.file))
+            if args.dry_run:
+                session.rollback()
+    except ImportFailed as failure:
+        print(f"import refused, nothing was written ({len(failure.report.errors)} problem(s)):",
+              file=sys.stderr)
+        for error in failure.report.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    except FileNotFoundError:
+        print(f"error: file not found: {args.file}", file=sys.stderr)
+        return 2
+    verb = "would import" if args.dry_run else "imported"
+    print(f"{verb}: {report.debtors_created} new debtor(s), {report.debts_created} new "
+          f"invoice(s), {report.debts_updated} updated invoice(s)")
+    return 0
+
+
+def cmd_load_demo(settings: Settings, _: argparse.Namespace) -> int:
+    spec = json.loads((DEMO_DIR / "creditor.json").read_text(encoding="utf-8"))
+    slug = upsert_creditor(settings, spec)
+    return cmd_import(settings, argparse.Namespace(creditor=slug, file=DEMO_DIR / "debtors.csv",
+                                                   dry_run=False))
+
+
+def cmd_add_creditor(settings: Settings, args: argparse.Namespace) -> int:
+    spec = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    print(f"creditor {upsert_creditor(settings, spec)} saved")
+    return 0
+
+
+def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
+    sessions = _sessions(settings)
+    with sessions.begin() as session:
+        debt = session.scalar(select(Debt).join(Creditor).where(
+            Creditor.slug == args.creditor, Debt.invoice_number == args.invoice))
+        if debt is None:
+            print(f"error: no invoice {args.invoice!r} for creditor {args.creditor!r}",
+                  file=sys.stderr)
+            return 2
+        signer = LinkSigner(settings.link_secret_value(), settings.link_ttl_hours * 3600)
+        print(f"{settings.public_url}/?t={signer.sign(debt.id)}")
+    return 0
+
+
+def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
+    import uvicorn
+
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run("bot.app:create_app", factory=True, host=settings.host, port=settings.port,
+                log_level=settings.log_level.lower())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ecoute", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="create or upgrade the database schema").set_defaults(
+        func=cmd_migrate)
+    imp = sub.add_parser("import", help="load debtors and invoices from a CSV (all or nothing)")
+    imp.add_argument("--creditor", required=True, help="creditor slug")
+    imp.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_import)
+    cred = sub.add_parser("add-creditor", help="create or update a creditor from a JSON file")
+    cred.add_argument("file")
+    cred.set_defaults(func=cmd_add_creditor)
+    sub.add_parser("load-demo", help="load the demo creditor and its three debtors").set_defaults(
+        func=cmd_load_demo)
+    link = sub.add_parser("link", help="print a signed, expiring link for one invoice")
+    link.add_argument("--creditor", required=True)
+    link.add_argument("--invoice", required=True)
+    link.set_defaults(func=cmd_link)
+    sub.add_parser("serve", help="run the gateway (web widget, socket.io)").set_defaults(
+        func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result: int = args.func(settings, args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The one settings object: every knob is an ``ECOUTE_*`` environment variable.
+
+Defaults run the whole assistant on one machine (SQLite under ``var/``, Rasa on
+localhost). A bad value stops the process at start with a sentence naming the
+variable, instead of failing later in the middle of a conversation.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(RuntimeError):
+    """Raised when the environment holds an unusable value; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Typed view of the environment, read once per process (see ``get_settings``)."""
+
+    model_config = SettingsConfigDict(env_prefix="ECOUTE_", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = Field(
+        "development", description="production refuses generated secrets and the demo page"
+    )
+    var_dir: Path = Field(PROJECT_ROOT / "var", description="runtime files: SQLite, secrets, logs")
+    database_url: str = Field(
+        "", description="SQLAlchemy URL; empty means SQLite at <var_dir>/ecoute.db"
+    )
+    rasa_url: str = Field("http://127.0.0.1:5005", description="Rasa server base URL")
+    rasa_timeout_seconds: float = Field(15.0, gt=0, le=120)
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    public_url: str = Field("http://localhost:8000", description="base of debtor links")
+    link_secret: SecretStr | None = Field(
+        None, description="signs debtor links; generated under var/ in development if unset"
+    )
+    link_ttl_hours: int = Field(72, gt=0, le=24 * 60)
+    pending_retry_seconds: float = Field(2.0, gt=0, le=300)
+    identity_max_attempts: int = Field(3, ge=1, le=10)
+    identity_lock_hours: int = Field(24, ge=1)
+    default_language: Literal["fr", "en"] = "fr"
+    demo_page: bool = Field(False, description="serve the demo creditor page listing demo links")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    office_hours_fr: str = "du lundi au vendredi, de 9 h à 18 h"
+    office_hours_en: str = "Monday to Friday, 9 am to 6 pm"
+    frozen_today: date | None = Field(
+        None, description="pretend today is this date (tests and demos); empty = the real clock"
+    )
+
+    def today(self) -> date:
+        """The business date, in UTC, unless frozen for a test or a demo."""
+        return self.frozen_today or datetime.now(timezone.utc).date()
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @field_validator("rasa_url", "public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """SQLAlchemy URL with the embedded default filled in."""
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+            return url
+        return f"sqlite:///{self.var_dir / 'ecoute.db'}"
+
+    def link_secret_value(self) -> str:
+        """The link-signing secret; in development one is generated once and kept in var/."""
+        if self.link_secret is not None:
+            return self.link_secret.get_secret_value()
+        if self.environment == "production":
+            raise SettingsError("ECOUTE_LINK_SECRET must be set in production")
+        path = self.var_dir / "link-secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def load_settings() -> Settings:
+    """Read the environment, turning pydantic's report into one clear sentence per bad variable."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"ECOUTE_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise SettingsError(f"invalid settings: {problems}") from None
+    if settings.environment == "production" and settings.demo_page:
+        raise SettingsError("ECOUTE_DEMO_PAGE cannot be enabled in production")
+    return settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Cached settings for processes that need them in many places; tests call cache_clear()."""
+    return load_settings()
