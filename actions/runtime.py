@@ -132,10 +132,12 @@ class Turn:
         if money is None and text:
             found = find_amounts(text, lang)
             money = found[0] if found else None
+        future = intent != "already_paid"  # a payment made is in the past, a promise ahead
         date_entity = self.entity("date")
-        when = parse_date(date_entity, lang, self.today) if date_entity else None
+        when = (parse_date(date_entity, lang, self.today, prefer_future=future)
+                if date_entity else None)
         if when is None and text:
-            when = find_date(text, lang, self.today)
+            when = find_date(text, lang, self.today, prefer_future=future)
         return Heard(
             text=text,
             amount=money.amount if money else None,

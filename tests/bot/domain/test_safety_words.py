@@ -1,0 +1,57 @@
+"""Identity challenge, HUMAN/STOP keywords and signed links."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.domain import identity
+from bot.domain.keywords import keyword_intent
+from bot.domain.links import InvalidLink, LinkSigner
+
+
+@pytest.mark.parametrize(("kind", "stored", "typed", "ok"), [
+    ("postcode", "75011", "75011", True),
+    ("postcode", "75011", " 75 011 ", True),
+    ("postcode", "SW1A 1AA", "sw1a1aa", True),
+    ("postcode", "75011", "75012", False),
+    ("birth_date", "12/04/1981", "12/04/1981", True),
+    ("birth_date", "12/04/1981", "1981-04-12", True),
+    ("birth_date", "12/04/1981", "12 avril 1981", True),
+    ("birth_date", "12/04/1981", "12 April 1981", True),
+    ("birth_date", "12/04/1981", "04/12/1981", False),
+    ("birth_date", "12/04/1981", "hello", False),
+])
+def test_identity_answers_match_whatever_the_typing(kind: str, stored: str, typed: str,
+                                                    ok: bool) -> None:
+    assert identity.check_answer(kind, typed, identity.hash_answer(kind, stored)) is ok
+
+
+def test_identity_hash_is_salted() -> None:
+    assert identity.hash_answer("postcode", "75011") != identity.hash_answer("postcode", "75011")
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("HUMAIN", "request_human"), ("humain", "request_human"), ("Human please", "request_human"),
+    ("je veux un HUMAIN", "request_human"), ("CONSEILLER svp", "request_human"),
+    ("STOP", "stop_contact"), ("stop", "stop_contact"), ("Arrêt", "stop_contact"),
+    ("UNSUBSCRIBE", "stop_contact"),
+    ("stop sending me the wrong invoice", None), ("un humain comme vous", None),
+    ("bonjour", None), ("", None),
+])
+def test_keywords_work_in_any_state(text: str, intent: str | None) -> None:
+    assert keyword_intent(text) == intent
+
+
+def test_links_verify_and_expire() -> None:
+    signer = LinkSigner("s" * 32, ttl_seconds=1)
+    token = signer.sign(42)
+    assert signer.verify(token).debt_id == 42
+    with pytest.raises(InvalidLink, match="signature"):
+        LinkSigner("other-secret" * 3, 60).verify(token)
+    with pytest.raises(InvalidLink, match="signature"):
+        signer.verify(token[:-2] + "xx")
+    time.sleep(2.1)
+    with pytest.raises(InvalidLink, match="expired"):
+        signer.verify(token)
