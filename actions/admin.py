@@ -10,8 +10,13 @@ from rasa_sdk.events import EventType, SlotSet
 from actions.runtime import EcouteAction, Turn, heard_from_slot
 from bot.services import records
 
-TICKET_KINDS = ("invoice_delivery", "missing_reference", "master_data_error", "billing_error",
-                "missing_document")
+TICKET_KINDS = (
+    "invoice_delivery",
+    "missing_reference",
+    "master_data_error",
+    "billing_error",
+    "missing_document",
+)
 
 
 def blocker(turn: Turn) -> str | None:
@@ -37,11 +42,18 @@ class ActionRecordCorrection(EcouteAction):
         found = heard_from_slot(turn.slot("heard"))
         kind = blocker(turn) or "master_data_error"
         problem = found[1].text if found else ""
-        ticket = records.open_ticket(turn.session, turn.ctx, kind,
-                                     f"Debtor says: {problem}\nCorrection: {correction}")
+        ticket = records.open_ticket(
+            turn.session, turn.ctx, kind, f"Debtor says: {problem}\nCorrection: {correction}"
+        )
         records.pause_collection(turn.session, turn.ctx, "admin_pending")
         debt = turn.ctx.debt
-        turn.say("correction_recorded", creditor=turn.ctx.creditor.name, ticket=f"#{ticket.id}",
-                 invoice=debt.invoice_number, issued=turn.date(debt.issued_on),
-                 amount=turn.money(debt.amount_due), due=turn.date(debt.due_on))
+        turn.say(
+            "correction_recorded",
+            creditor=turn.ctx.creditor.name,
+            ticket=f"#{ticket.id}",
+            invoice=debt.invoice_number,
+            issued=turn.date(debt.issued_on),
+            amount=turn.money(debt.amount_due),
+            due=turn.date(debt.due_on),
+        )
         return [SlotSet("correction_answer", None)]

@@ -21,8 +21,11 @@ class ActionRecordDispute(EcouteAction):
         dispute = records.record_dispute(turn.session, turn.ctx, category, reason_text, turn.today)
         kind = "billing_error" if category in BILLING_CATEGORIES else "service_failure"
         records.open_ticket(turn.session, turn.ctx, kind, f"Dispute ({category}): {reason_text}")
-        turn.say("dispute_recorded", [turn.human_button(),
-                                      (render("button_no_thanks", turn.lang), DENY)],
-                 invoice=turn.ctx.debt.invoice_number, creditor=turn.ctx.creditor.name,
-                 review_date=turn.date(dispute.review_due_on))
+        turn.say(
+            "dispute_recorded",
+            [turn.human_button(), (render("button_no_thanks", turn.lang), DENY)],
+            invoice=turn.ctx.debt.invoice_number,
+            creditor=turn.ctx.creditor.name,
+            review_date=turn.date(dispute.review_due_on),
+        )
         return []

@@ -22,16 +22,24 @@ class ActionDebtDetails(EcouteAction):
         lines = []
         total = Decimal("0")
         for debt in debts:
-            line = render("debt_line", turn.lang, invoice=debt.invoice_number,
-                          issued=turn.date(debt.issued_on), amount=turn.money(debt.amount_due,
-                                                                               debt.currency),
-                          due=turn.date(debt.due_on))
+            line = render(
+                "debt_line",
+                turn.lang,
+                invoice=debt.invoice_number,
+                issued=turn.date(debt.issued_on),
+                amount=turn.money(debt.amount_due, debt.currency),
+                due=turn.date(debt.due_on),
+            )
             if debt.collection_paused:
                 line += render("debt_line_paused", turn.lang)
             lines.append(line)
             total += debt.amount_due
-        turn.say("debt_details", creditor=turn.ctx.creditor.name, lines="\n".join(lines),
-                 total=turn.money(total))
+        turn.say(
+            "debt_details",
+            creditor=turn.ctx.creditor.name,
+            lines="\n".join(lines),
+            total=turn.money(total),
+        )
         return []
 
 
@@ -42,8 +50,10 @@ class ActionPaymentMethods(EcouteAction):
         if not require_verified(turn):
             return []
         creditor = turn.ctx.creditor
-        instructions = (creditor.payment_instructions_fr if turn.lang == "fr"
-                        else creditor.payment_instructions_en) or creditor.human_contact
-        turn.say("payment_methods", invoice=turn.ctx.debt.invoice_number,
-                 instructions=instructions)
+        instructions = (
+            creditor.payment_instructions_fr
+            if turn.lang == "fr"
+            else creditor.payment_instructions_en
+        ) or creditor.human_contact
+        turn.say("payment_methods", invoice=turn.ctx.debt.invoice_number, instructions=instructions)
         return []

@@ -11,12 +11,16 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions.handoff import escalate_now
 from actions.runtime import EcouteAction, Turn, heard_from_slot, heard_to_slot
-from bot.domain.paraphrase import Heard, paraphrase
+from bot.domain.paraphrase import Heard, detect_reason, paraphrase
 from bot.domain.texts import intent_label, render
 from bot.services import records
 
-CAUSE_CATEGORY = {"hardship": "hardship", "dispute": "dispute", "admin_problem": "admin",
-                  "already_paid": "paid_claimed"}
+CAUSE_CATEGORY = {
+    "hardship": "hardship",
+    "dispute": "dispute",
+    "admin_problem": "admin",
+    "already_paid": "paid_claimed",
+}
 MAX_MISUNDERSTANDINGS = 2
 
 
@@ -37,19 +41,30 @@ class Reformulate(EcouteAction):
         if not require_verified(turn):
             return []
         heard = self.merge(turn, turn.heard(self.intent_name))
-        events: list[EventType] = [SlotSet("heard", heard_to_slot(self.intent_name, heard))]
+        understood = self.understood_as(heard)
+        events: list[EventType] = [SlotSet("heard", heard_to_slot(understood, heard))]
         if self.needs_more(heard):
             turn.say("ask_promise_date")
             return events
         predicted, confidence = turn.intent()
-        row = records.record_classification(turn.session, turn.ctx, heard.text,
-                                            predicted or self.intent_name, confidence)
+        row = records.record_classification(
+            turn.session, turn.ctx, heard.text, predicted or self.intent_name, confidence
+        )
         debt = turn.ctx.debt
-        text = paraphrase(self.intent_name, heard, turn.lang, invoice=debt.invoice_number,
-                          balance=turn.money(debt.amount_due))
+        text = paraphrase(
+            understood,
+            heard,
+            turn.lang,
+            invoice=debt.invoice_number,
+            balance=turn.money(debt.amount_due),
+        )
         turn.say_text(text, turn.confirm_buttons())
         events.append(SlotSet("classification_id", row.id))
         return events
+
+    def understood_as(self, heard: Heard) -> str:
+        """The intent whose reformulation fits what was said (see the instalments subclass)."""
+        return self.intent_name
 
     def merge(self, turn: Turn, heard: Heard) -> Heard:
         return heard
@@ -63,7 +78,12 @@ class ActionReformulateHardship(Reformulate):
 
 
 class ActionReformulateInstalments(Reformulate):
+    """An instalment request that names money trouble is a hardship: say back the cause too."""
+
     action_name, intent_name = "action_reformulate_instalments", "request_instalments"
+
+    def understood_as(self, heard: Heard) -> str:
+        return "hardship" if detect_reason("hardship", heard.text) else self.intent_name
 
 
 class ActionReformulateDispute(Reformulate):
@@ -89,11 +109,16 @@ class ActionReformulatePromise(Reformulate):
             return heard
         before = previous[1]
         text = heard.text if heard.text == before.text else f"{before.text} {heard.text}".strip()
-        return Heard(text=text, amount=heard.amount or before.amount,
-                     currency=heard.currency if heard.amount else before.currency,
-                     when=heard.when or before.when, months=heard.months or before.months,
-                     invoice=heard.invoice or before.invoice,
-                     method=heard.method or before.method, reason=heard.reason or before.reason)
+        return Heard(
+            text=text,
+            amount=heard.amount or before.amount,
+            currency=heard.currency if heard.amount else before.currency,
+            when=heard.when or before.when,
+            months=heard.months or before.months,
+            invoice=heard.invoice or before.invoice,
+            method=heard.method or before.method,
+            reason=heard.reason or before.reason,
+        )
 
     def needs_more(self, heard: Heard) -> bool:
         return heard.when is None
@@ -114,8 +139,13 @@ class ActionConfirmUnderstanding(EcouteAction):
         intent, heard = found
         category = CAUSE_CATEGORY.get(intent)
         if category is not None:
-            statement = paraphrase(intent, heard, turn.lang, invoice=turn.ctx.debt.invoice_number,
-                                   balance=turn.money(turn.ctx.debt.amount_due))
+            statement = paraphrase(
+                intent,
+                heard,
+                turn.lang,
+                invoice=turn.ctx.debt.invoice_number,
+                balance=turn.money(turn.ctx.debt.amount_due),
+            )
             records.record_cause(turn.session, turn.ctx, category, heard.reason or "", statement)
         if intent in ("hardship", "request_instalments") and (heard.amount or heard.months):
             events.append(SlotSet("capacity_answer", heard.text))
@@ -134,8 +164,11 @@ class ActionCorrectUnderstanding(EcouteAction):
         rejected = [int(i) for i in (turn.slot("rejected_classifications") or [])]
         if turn.slot("classification_id") is not None:
             rejected.append(int(turn.slot("classification_id")))
-        events: list[EventType] = [SlotSet("rejected_classifications", rejected),
-                                   SlotSet("classification_id", None), SlotSet("heard", None)]
+        events: list[EventType] = [
+            SlotSet("rejected_classifications", rejected),
+            SlotSet("classification_id", None),
+            SlotSet("heard", None),
+        ]
         if len(rejected) >= MAX_MISUNDERSTANDINGS:
             turn.say("correction_hand_over")
             return events + escalate_now(turn, "misunderstood_twice")
@@ -159,15 +192,19 @@ class ActionClarify(EcouteAction):
     action_name = "action_clarify"
 
     def respond(self, turn: Turn) -> list[EventType]:
-        asked = any(e.get("event") == "action" and e.get("name") == self.action_name
-                    for e in turn.tracker.events[:-1])
+        asked = any(
+            e.get("event") == "action" and e.get("name") == self.action_name
+            for e in turn.tracker.events[:-1]
+        )
         if asked or not turn.ctx.verified:
             turn.say("acknowledge_open_question", [turn.human_button()])
             return []
-        buttons = [(render("cause_button_hardship", turn.lang), "/hardship"),
-                   (render("cause_button_admin", turn.lang), "/admin_problem"),
-                   (render("cause_button_dispute", turn.lang), "/dispute"),
-                   (render("cause_button_other", turn.lang), "/request_human")]
+        buttons = [
+            (render("cause_button_hardship", turn.lang), "/hardship"),
+            (render("cause_button_admin", turn.lang), "/admin_problem"),
+            (render("cause_button_dispute", turn.lang), "/dispute"),
+            (render("cause_button_other", turn.lang), "/request_human"),
+        ]
         turn.say("clarify_cause", buttons)
         return []
 
@@ -200,4 +237,3 @@ class ActionDefaultAskRephrase(EcouteAction):
     def respond(self, turn: Turn) -> list[EventType]:
         turn.say("ask_rephrase")
         return []
-

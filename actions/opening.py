@@ -35,8 +35,12 @@ class ActionAskIdentityAnswer(EcouteAction):
 
     def respond(self, turn: Turn) -> list[EventType]:
         if identity_locked(turn.ctx, turn.now):
-            turn.say_text(render("identity_locked", turn.known_language,
-                                 hours=turn.settings.identity_lock_hours), [turn.human_button()])
+            turn.say_text(
+                render(
+                    "identity_locked", turn.known_language, hours=turn.settings.identity_lock_hours
+                ),
+                [turn.human_button()],
+            )
         else:
             key = f"ask_identity_{turn.ctx.debtor.identity_kind}"
             turn.say_text(render(key, turn.known_language))
@@ -49,23 +53,32 @@ class ValidateVerificationForm(FormValidationAction):
     def name(self) -> str:
         return "validate_verification_form"
 
-    async def validate_identity_answer(self, slot_value: Any, dispatcher: CollectingDispatcher,
-                                       tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_identity_answer(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
         rt = runtime()
         with rt.sessions.begin() as session:
             ctx = load_context(session, tracker.sender_id)
             turn = Turn(tracker, dispatcher, session, ctx, rt.settings)
             result = check_identity(
-                session, ctx, str(slot_value or ""),
+                session,
+                ctx,
+                str(slot_value or ""),
                 max_attempts=rt.settings.identity_max_attempts,
-                lock_hours=rt.settings.identity_lock_hours, now=turn.now,
+                lock_hours=rt.settings.identity_lock_hours,
+                now=turn.now,
             )
             if result.verified:
                 return {"identity_answer": VERIFIED}
             if result.locked:
                 return {"identity_answer": LOCKED}
-            turn.say_text(render("identity_mismatch", turn.known_language,
-                                 left=result.attempts_left))
+            turn.say_text(
+                render("identity_mismatch", turn.known_language, left=result.attempts_left)
+            )
             return {"identity_answer": None}
 
 
@@ -77,10 +90,18 @@ class ActionAfterVerification(EcouteAction):
     def respond(self, turn: Turn) -> list[EventType]:
         debt = turn.ctx.debt
         if turn.ctx.verified:
-            turn.say("verified_open_question", invoice=debt.invoice_number,
-                     issued=turn.date(debt.issued_on), amount=turn.money(debt.amount_due),
-                     due=turn.date(debt.due_on))
+            turn.say(
+                "verified_open_question",
+                invoice=debt.invoice_number,
+                issued=turn.date(debt.issued_on),
+                amount=turn.money(debt.amount_due),
+                due=turn.date(debt.due_on),
+            )
         else:
-            turn.say_text(render("identity_locked", turn.known_language,
-                                 hours=turn.settings.identity_lock_hours), [turn.human_button()])
+            turn.say_text(
+                render(
+                    "identity_locked", turn.known_language, hours=turn.settings.identity_lock_hours
+                ),
+                [turn.human_button()],
+            )
         return []

@@ -33,13 +33,15 @@ class ActionRecordPaymentClaim(EcouteAction):
             when = None  # a payment cannot be in the future: ask finance rather than guess
         method = now.method or before.method
         statement = " / ".join(t for t in (before.text, details_text) if t)
-        records.record_payment_claim(turn.session, turn.ctx, amount=amount, paid_on=when,
-                                     method=method, statement=statement)
-        merged = Heard(text=statement, amount=amount, currency=turn.ctx.debt.currency,
-                       when=when, method=method)
+        records.record_payment_claim(
+            turn.session, turn.ctx, amount=amount, paid_on=when, method=method, statement=statement
+        )
+        merged = Heard(
+            text=statement, amount=amount, currency=turn.ctx.debt.currency, when=when, method=method
+        )
         claim = payment_details(merged, turn.lang).lstrip(" :")
         if not claim:
-            claim = ("paiement déclaré" if turn.lang == "fr" else "payment reported")
+            claim = "paiement déclaré" if turn.lang == "fr" else "payment reported"
         turn.say("payment_claim_recorded", claim=claim, creditor=turn.ctx.creditor.name)
         return [SlotSet("payment_details", None)]
 
@@ -49,13 +51,18 @@ class ActionRecordPromise(EcouteAction):
 
     def respond(self, turn: Turn) -> list[EventType]:
         found = heard_from_slot(turn.slot("heard"))
-        if found is None or found[1].when is None:
+        heard = found[1] if found else None
+        if heard is None or heard.when is None:
             turn.say("ask_promise_date")
             return []
-        heard = found[1]
         amount = heard.amount or turn.ctx.debt.amount_due
-        promise = records.record_promise(turn.session, turn.ctx, amount=amount,
-                                         promised_on=heard.when, statement=heard.text)
-        turn.say("promise_recorded", amount=turn.money(promise.amount),
-                 date=turn.date(promise.promised_on), invoice=turn.ctx.debt.invoice_number)
+        promise = records.record_promise(
+            turn.session, turn.ctx, amount=amount, promised_on=heard.when, statement=heard.text
+        )
+        turn.say(
+            "promise_recorded",
+            amount=turn.money(promise.amount),
+            date=turn.date(promise.promised_on),
+            invoice=turn.ctx.debt.invoice_number,
+        )
         return [SlotSet("heard", None)]

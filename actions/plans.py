@@ -14,8 +14,17 @@ from bot.domain.plans import Offer, Plan, PlanProposal, PlanStatus, propose_plan
 from bot.domain.texts import render
 from bot.services import records
 
-LUMP_SUM_WORDS = ("en une fois", "une seule fois", "pour solde", "in one go", "lump sum",
-                  "full and final", "one payment", "un seul paiement", "single payment")
+LUMP_SUM_WORDS = (
+    "en une fois",
+    "une seule fois",
+    "pour solde",
+    "in one go",
+    "lump sum",
+    "full and final",
+    "one payment",
+    "un seul paiement",
+    "single payment",
+)
 ADVICE_BY_PRESET = {"FR-B2C": "debt_advice_fr", "UK-consumer": "debt_advice_uk"}
 
 
@@ -44,9 +53,15 @@ def offer_from(turn: Turn, text: str) -> Offer:
 
 
 def schedule(turn: Turn, plan: Plan) -> str:
-    return "\n".join(render("schedule_line", turn.lang, date=turn.date(i.due_date),
-                            amount=turn.money(i.amount, plan.currency))
-                     for i in plan.instalments)
+    return "\n".join(
+        render(
+            "schedule_line",
+            turn.lang,
+            date=turn.date(i.due_date),
+            amount=turn.money(i.amount, plan.currency),
+        )
+        for i in plan.instalments
+    )
 
 
 def proposal_text(turn: Turn, proposal: PlanProposal) -> str:
@@ -55,25 +70,48 @@ def proposal_text(turn: Turn, proposal: PlanProposal) -> str:
     creditor = turn.ctx.creditor
     lines = schedule(turn, plan)
     if plan.settlement:
-        return render("plan_settlement_offer", turn.lang, creditor=creditor.name,
-                      amount=turn.money(plan.total), date=turn.date(plan.instalments[0].due_date))
+        return render(
+            "plan_settlement_offer",
+            turn.lang,
+            creditor=creditor.name,
+            amount=turn.money(plan.total),
+            date=turn.date(plan.instalments[0].due_date),
+        )
     if proposal.status is PlanStatus.AS_REQUESTED:
         text = render("plan_offer", turn.lang, count=len(plan.instalments), schedule=lines)
     elif proposal.reason == "below_min_instalment":
-        text = render("plan_counter_below_min_instalment", turn.lang, creditor=creditor.name,
-                      minimum=turn.money(creditor.min_instalment), schedule=lines)
+        text = render(
+            "plan_counter_below_min_instalment",
+            turn.lang,
+            creditor=creditor.name,
+            minimum=turn.money(creditor.min_instalment),
+            schedule=lines,
+        )
     elif proposal.reason == "exceeds_max_months":
-        text = render("plan_counter_exceeds_max_months", turn.lang, creditor=creditor.name,
-                      months=creditor.max_months, schedule=lines)
+        text = render(
+            "plan_counter_exceeds_max_months",
+            turn.lang,
+            creditor=creditor.name,
+            months=creditor.max_months,
+            schedule=lines,
+        )
     elif proposal.reason in ("start_too_late", "start_in_past"):
-        text = render("plan_counter_start_too_late", turn.lang,
-                      first=turn.date(plan.instalments[0].due_date), schedule=lines)
+        text = render(
+            "plan_counter_start_too_late",
+            turn.lang,
+            first=turn.date(plan.instalments[0].due_date),
+            schedule=lines,
+        )
     else:
         text = render("plan_counter_default", turn.lang, schedule=lines)
     if plan.discount > 0:
-        text += "\n" + render("plan_discount_line", turn.lang, creditor=creditor.name,
-                              date=turn.date(plan.instalments[0].due_date),
-                              amount=turn.money(plan.discount))
+        text += "\n" + render(
+            "plan_discount_line",
+            turn.lang,
+            creditor=creditor.name,
+            date=turn.date(plan.instalments[0].due_date),
+            amount=turn.money(plan.discount),
+        )
     return text
 
 
@@ -88,27 +126,43 @@ class ActionProposePlan(EcouteAction):
         if not require_verified(turn):
             return []
         latest = turn.latest_text()
-        text = latest if latest and (turn.heard("request_instalments", latest).amount
-                                     or turn.heard("request_instalments", latest).months) \
+        text = (
+            latest
+            if latest
+            and (
+                turn.heard("request_instalments", latest).amount
+                or turn.heard("request_instalments", latest).months
+            )
             else str(turn.slot("capacity_answer") or latest)
+        )
         ctx = turn.ctx
         allowed = allowed_levers(
             frozenset(Lever(v) for v in ctx.creditor.levers if v in Lever._value2member_map_),
             hardship=any(c.category == "hardship" for c in records.causes_of(turn.session, ctx)),
-            dispute_open=ctx.debt.status == "disputed", vulnerable=ctx.debtor.vulnerable,
-            admin_or_paid_pending=False)
+            dispute_open=ctx.debt.status == "disputed",
+            vulnerable=ctx.debtor.vulnerable,
+            admin_or_paid_pending=False,
+        )
         levers_on = bool({Lever.RECIPROCITY_DISCOUNT, Lever.REDUCED_SETTLEMENT} & allowed)
         records.reject_open_proposals(turn.session, ctx)
-        proposal = propose_plan(ctx.debt.amount_due, ctx.debt.currency, offer_from(turn, text),
-                                records.plan_policy(ctx.creditor), turn.today,
-                                levers_allowed=levers_on)
+        proposal = propose_plan(
+            ctx.debt.amount_due,
+            ctx.debt.currency,
+            offer_from(turn, text),
+            records.plan_policy(ctx.creditor),
+            turn.today,
+            levers_allowed=levers_on,
+        )
         events: list[EventType] = [SlotSet("capacity_answer", None)]
         if proposal.status is PlanStatus.NEEDS_HUMAN or proposal.plan is None:
             turn.say("plan_needs_human", creditor=ctx.creditor.name)
             return events + escalate_now(turn, f"plan_{proposal.reason}")
         row = records.store_proposal(turn.session, ctx, proposal)
-        buttons = [(render("plan_button_accept", turn.lang), AFFIRM),
-                   (render("plan_button_other", turn.lang), DENY), turn.human_button()]
+        buttons = [
+            (render("plan_button_accept", turn.lang), AFFIRM),
+            (render("plan_button_other", turn.lang), DENY),
+            turn.human_button(),
+        ]
         turn.say_text(proposal_text(turn, proposal), buttons)
         return [*events, SlotSet("plan_id", row.id)]
 
@@ -126,6 +180,10 @@ class ActionAcceptPlan(EcouteAction):
             return []
         plan = records.plan_from_row(row)
         total: Decimal = plan.total
-        turn.say("plan_accepted", invoice=turn.ctx.debt.invoice_number,
-                 schedule=schedule(turn, plan), total=turn.money(total, plan.currency))
+        turn.say(
+            "plan_accepted",
+            invoice=turn.ctx.debt.invoice_number,
+            schedule=schedule(turn, plan),
+            total=turn.money(total, plan.currency),
+        )
         return [SlotSet("plan_id", None)]

@@ -75,8 +75,11 @@ class Turn:
 
     @property
     def lang(self) -> Language:
-        return (self.known_language or detect_language(self.debtor_text())
-                or self.settings.default_language)
+        return (
+            self.known_language
+            or detect_language(self.debtor_text())
+            or self.settings.default_language
+        )
 
     def say(self, key: str, buttons: Iterable[Button] = (), **values: object) -> None:
         self.say_text(render(key, self.lang, **values), buttons)
@@ -89,9 +92,11 @@ class Turn:
             self.dispatcher.utter_message(text=text)
 
     def confirm_buttons(self) -> list[Button]:
-        return [(render("confirm_yes", self.lang), AFFIRM),
-                (render("confirm_not_quite", self.lang), DENY),
-                (render("confirm_no", self.lang), DENY)]
+        return [
+            (render("confirm_yes", self.lang), AFFIRM),
+            (render("confirm_not_quite", self.lang), DENY),
+            (render("confirm_no", self.lang), DENY),
+        ]
 
     def human_button(self) -> Button:
         return (render("button_human", self.lang), HUMAN)
@@ -134,8 +139,9 @@ class Turn:
             money = found[0] if found else None
         future = intent != "already_paid"  # a payment made is in the past, a promise ahead
         date_entity = self.entity("date")
-        when = (parse_date(date_entity, lang, self.today, prefer_future=future)
-                if date_entity else None)
+        when = (
+            parse_date(date_entity, lang, self.today, prefer_future=future) if date_entity else None
+        )
         if when is None and text:
             when = find_date(text, lang, self.today, prefer_future=future)
         return Heard(
@@ -162,10 +168,14 @@ class Turn:
 
 def heard_to_slot(intent: str, heard: Heard) -> dict[str, Any]:
     return {
-        "intent": intent, "text": heard.text,
+        "intent": intent,
+        "text": heard.text,
         "amount": str(heard.amount) if heard.amount is not None else None,
-        "currency": heard.currency, "when": heard.when.isoformat() if heard.when else None,
-        "months": heard.months, "invoice": heard.invoice, "method": heard.method,
+        "currency": heard.currency,
+        "when": heard.when.isoformat() if heard.when else None,
+        "months": heard.months,
+        "invoice": heard.invoice,
+        "method": heard.method,
         "reason": heard.reason,
     }
 
@@ -178,7 +188,9 @@ def heard_from_slot(value: Any) -> tuple[str, Heard] | None:
         amount=Decimal(value["amount"]) if value.get("amount") else None,
         currency=str(value.get("currency") or "EUR"),
         when=date.fromisoformat(value["when"]) if value.get("when") else None,
-        months=value.get("months"), invoice=value.get("invoice"), method=value.get("method"),
+        months=value.get("months"),
+        invoice=value.get("invoice"),
+        method=value.get("method"),
         reason=value.get("reason"),
     )
 
@@ -198,8 +210,9 @@ class EcouteAction(Action):
     def respond(self, turn: Turn) -> list[EventType]:
         raise NotImplementedError
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         rt = runtime()
         try:
             with rt.sessions.begin() as session:

@@ -41,7 +41,8 @@ class ActionVulnerability(EcouteAction):
 
     def respond(self, turn: Turn) -> list[EventType]:
         records.flag_vulnerable(turn.session, turn.ctx)
-        turn.say("vulnerability", [turn.human_button(),
-                                   (render("button_no_thanks", turn.lang), DENY)])
+        turn.say(
+            "vulnerability", [turn.human_button(), (render("button_no_thanks", turn.lang), DENY)]
+        )
         turn.say(SUPPORT_BY_LANGUAGE[turn.lang])
         return list(END_ANY_FORM)

@@ -41,8 +41,12 @@ class Ecoute:
 
     async def start(self) -> None:
         self._tasks.append(asyncio.create_task(self._replay_loop(), name="replay-pending"))
-        log.info("gateway started on %s:%s (Rasa at %s)", self.settings.host,
-                 self.settings.port, self.settings.rasa_url)
+        log.info(
+            "gateway started on %s:%s (Rasa at %s)",
+            self.settings.host,
+            self.settings.port,
+            self.settings.rasa_url,
+        )
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -87,8 +91,9 @@ def asgi_app(ecoute: Ecoute) -> socketio.ASGIApp:
         finally:
             await ecoute.stop()
 
-    web_app = Starlette(routes=build_routes(ecoute.settings, ecoute.sessions, ecoute.signer),
-                        lifespan=lifespan)
+    web_app = Starlette(
+        routes=build_routes(ecoute.settings, ecoute.sessions, ecoute.signer), lifespan=lifespan
+    )
     return socketio.ASGIApp(ecoute.web.sio, other_asgi_app=web_app, socketio_path="socket.io")
 
 

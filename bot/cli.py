@@ -42,7 +42,7 @@ def upsert_creditor(settings: Settings, spec: dict[str, object]) -> str:
             if key in ("min_instalment", "prompt_discount_percent", "settlement_floor_percent"):
                 value = Decimal(str(value)) if value is not None else None
             setattr(creditor, key, value)
-        return creditor.slug
+        return str(creditor.slug)
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
@@ -57,8 +57,10 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
             if args.dry_run:
                 session.rollback()
     except ImportFailed as failure:
-        print(f"import refused, nothing was written ({len(failure.report.errors)} problem(s)):",
-              file=sys.stderr)
+        print(
+            f"import refused, nothing was written ({len(failure.report.errors)} problem(s)):",
+            file=sys.stderr,
+        )
         for error in failure.report.errors:
             print(f"  {error}", file=sys.stderr)
         return 1
@@ -66,16 +68,19 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         print(f"error: file not found: {args.file}", file=sys.stderr)
         return 2
     verb = "would import" if args.dry_run else "imported"
-    print(f"{verb}: {report.debtors_created} new debtor(s), {report.debts_created} new "
-          f"invoice(s), {report.debts_updated} updated invoice(s)")
+    print(
+        f"{verb}: {report.debtors_created} new debtor(s), {report.debts_created} new "
+        f"invoice(s), {report.debts_updated} updated invoice(s)"
+    )
     return 0
 
 
 def cmd_load_demo(settings: Settings, _: argparse.Namespace) -> int:
     spec = json.loads((DEMO_DIR / "creditor.json").read_text(encoding="utf-8"))
     slug = upsert_creditor(settings, spec)
-    return cmd_import(settings, argparse.Namespace(creditor=slug, file=DEMO_DIR / "debtors.csv",
-                                                   dry_run=False))
+    return cmd_import(
+        settings, argparse.Namespace(creditor=slug, file=DEMO_DIR / "debtors.csv", dry_run=False)
+    )
 
 
 def cmd_add_creditor(settings: Settings, args: argparse.Namespace) -> int:
@@ -87,11 +92,16 @@ def cmd_add_creditor(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
     sessions = _sessions(settings)
     with sessions.begin() as session:
-        debt = session.scalar(select(Debt).join(Creditor).where(
-            Creditor.slug == args.creditor, Debt.invoice_number == args.invoice))
+        debt = session.scalar(
+            select(Debt)
+            .join(Creditor)
+            .where(Creditor.slug == args.creditor, Debt.invoice_number == args.invoice)
+        )
         if debt is None:
-            print(f"error: no invoice {args.invoice!r} for creditor {args.creditor!r}",
-                  file=sys.stderr)
+            print(
+                f"error: no invoice {args.invoice!r} for creditor {args.creditor!r}",
+                file=sys.stderr,
+            )
             return 2
         signer = LinkSigner(settings.link_secret_value(), settings.link_ttl_hours * 3600)
         print(f"{settings.public_url}/?t={signer.sign(debt.id)}")
@@ -101,10 +111,16 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
     import uvicorn
 
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run("bot.app:create_app", factory=True, host=settings.host, port=settings.port,
-                log_level=settings.log_level.lower())
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(
+        "bot.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+    )
     return 0
 
 
@@ -112,7 +128,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ecoute", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="create or upgrade the database schema").set_defaults(
-        func=cmd_migrate)
+        func=cmd_migrate
+    )
     imp = sub.add_parser("import", help="load debtors and invoices from a CSV (all or nothing)")
     imp.add_argument("--creditor", required=True, help="creditor slug")
     imp.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
@@ -122,13 +139,15 @@ def parser() -> argparse.ArgumentParser:
     cred.add_argument("file")
     cred.set_defaults(func=cmd_add_creditor)
     sub.add_parser("load-demo", help="load the demo creditor and its three debtors").set_defaults(
-        func=cmd_load_demo)
+        func=cmd_load_demo
+    )
     link = sub.add_parser("link", help="print a signed, expiring link for one invoice")
     link.add_argument("--creditor", required=True)
     link.add_argument("--invoice", required=True)
     link.set_defaults(func=cmd_link)
     sub.add_parser("serve", help="run the gateway (web widget, socket.io)").set_defaults(
-        func=cmd_serve)
+        func=cmd_serve
+    )
     return p
 
 

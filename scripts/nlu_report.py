@@ -79,4 +79,6 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "results" / "cross-validation"))
+    sys.exit(
+        main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "results" / "cross-validation")
+    )

@@ -11,12 +11,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from stack import Stack, running_stack
 
 from bot.db.migrate import upgrade
 from bot.db.session import make_engine, make_session_factory
 
-POSTGRES_URL = os.environ.get("ECOUTE_TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "ECOUTE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def _postgres_available() -> bool:
@@ -64,3 +66,10 @@ def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
     with sessions() as s:
         yield s
         s.rollback()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One real stack (action server, Rasa, gateway) for every end-to-end and browser test."""
+    with running_stack(tmp_path_factory.mktemp("stack")) as running:
+        yield running

@@ -236,7 +236,9 @@ class Classification(Base):
     predicted_intent: Mapped[str] = mapped_column(String(40))
     confidence: Mapped[float | None] = mapped_column()
     confirmed_intent: Mapped[str | None] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|confirmed|corrected
+    status: Mapped[str] = mapped_column(
+        String(20), default="pending"
+    )  # pending|confirmed|corrected
     correction_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -259,7 +261,9 @@ class PaymentPlan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     debt_id: Mapped[int] = mapped_column(ForeignKey("debt.id"), index=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversation.id"))
-    status: Mapped[str] = mapped_column(String(20), default="proposed")  # proposed|accepted|rejected
+    status: Mapped[str] = mapped_column(
+        String(20), default="proposed"
+    )  # proposed|accepted|rejected
     proposal_status: Mapped[str] = mapped_column(String(20))  # as_requested|counter_offer
     reason: Mapped[str] = mapped_column(String(40))
     total: Mapped[Decimal] = mapped_column()

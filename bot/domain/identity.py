@@ -33,7 +33,11 @@ def normalise_answer(kind: str, answer: str) -> str | None:
 
 def parse_birth_date(answer: str) -> date | None:
     """A past date written by a person: '12/04/1981', '1981-04-12', '12 avril 1981'."""
-    settings = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]}
+    settings = {
+        "DATE_ORDER": "DMY",
+        "PREFER_DATES_FROM": "past",
+        "REQUIRE_PARTS": ["day", "month", "year"],
+    }
     value = dateparser.parse(answer.strip(), languages=["fr", "en"], settings=settings)
     return value.date() if value else None
 

@@ -17,52 +17,212 @@ from bot.domain.texts import Language, method_phrase, reason_phrase, render_para
 # Keyword stems per cause, matched on accent-free lower-case text. Order matters: first hit wins.
 _CAUSE_KEYWORDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "hardship": (
-        ("job_loss", ("perdu mon emploi", "perdu mon travail", "perdu mon boulot", "licencie",
-                      "licenciement", "chomage", "lost my job", "laid off", "redundan",
-                      "unemployed", "got fired", "lost my work")),
-        ("late_customers", ("clients ne paient", "clients paient en retard", "client ne nous",
-                            "impayes de nos clients", "customers pay late", "clients pay late",
-                            "client hasn't paid", "customers haven't paid", "client owes")),
-        ("business_slowdown", ("baisse d'activite", "activite a baisse", "plus de commandes",
-                               "carnet de commandes", "chiffre d'affaires", "business is slow",
-                               "business has dropped", "sales dropped", "slow season")),
-        ("unexpected_expense", ("imprevu", "reparation", "panne", "unexpected", "repair",
-                                "broke down", "emergency expense")),
-        ("reduced_income", ("baisse de salaire", "moins d'heures", "mi-temps", "temps partiel",
-                            "reduced hours", "pay cut", "hours cut", "part-time", "part time")),
+        (
+            "job_loss",
+            (
+                "perdu mon emploi",
+                "perdu mon travail",
+                "perdu mon boulot",
+                "licencie",
+                "licenciement",
+                "chomage",
+                "lost my job",
+                "laid off",
+                "redundan",
+                "unemployed",
+                "got fired",
+                "lost my work",
+            ),
+        ),
+        (
+            "late_customers",
+            (
+                "clients ne paient",
+                "clients paient en retard",
+                "client ne nous",
+                "impayes de nos clients",
+                "customers pay late",
+                "clients pay late",
+                "client hasn't paid",
+                "customers haven't paid",
+                "client owes",
+            ),
+        ),
+        (
+            "business_slowdown",
+            (
+                "baisse d'activite",
+                "activite a baisse",
+                "plus de commandes",
+                "carnet de commandes",
+                "chiffre d'affaires",
+                "business is slow",
+                "business has dropped",
+                "sales dropped",
+                "slow season",
+            ),
+        ),
+        (
+            "unexpected_expense",
+            (
+                "imprevu",
+                "reparation",
+                "panne",
+                "unexpected",
+                "repair",
+                "broke down",
+                "emergency expense",
+            ),
+        ),
+        (
+            "reduced_income",
+            (
+                "baisse de salaire",
+                "moins d'heures",
+                "mi-temps",
+                "temps partiel",
+                "reduced hours",
+                "pay cut",
+                "hours cut",
+                "part-time",
+                "part time",
+            ),
+        ),
         ("cash_flow", ("tresorerie", "cash flow", "cash-flow", "cashflow")),
     ),
     "dispute": (
-        ("not_delivered", ("jamais recu la commande", "pas ete livre", "jamais livre",
-                           "rien recu", "never delivered", "not delivered", "never arrived",
-                           "never received the goods", "never got the")),
-        ("incomplete", ("incomplet", "manquait", "partielle", "incomplete", "missing items",
-                        "only half", "partial delivery")),
-        ("not_ordered", ("jamais commande", "pas commande", "never ordered", "didn't order",
-                         "did not order")),
-        ("cancelled", ("resilie", "resiliation", "annule", "cancelled", "canceled",
-                       "terminated")),
-        ("price", ("pas le prix", "devis", "plus cher", "trop cher", "surfactur", "overcharg",
-                   "not the price", "quote", "agreed price", "more than agreed")),
-        ("quality", ("defectueu", "casse", "abime", "mal fait", "pas conforme", "ne marche",
-                     "ne fonctionne", "defective", "broken", "damaged", "poor", "faulty",
-                     "doesn't work", "does not work", "badly done", "not working")),
+        (
+            "not_delivered",
+            (
+                "jamais recu la commande",
+                "pas ete livre",
+                "jamais livre",
+                "rien recu",
+                "never delivered",
+                "not delivered",
+                "never arrived",
+                "never received the goods",
+                "never got the",
+            ),
+        ),
+        (
+            "incomplete",
+            (
+                "incomplet",
+                "manquait",
+                "partielle",
+                "incomplete",
+                "missing items",
+                "only half",
+                "partial delivery",
+            ),
+        ),
+        (
+            "not_ordered",
+            ("jamais commande", "pas commande", "never ordered", "didn't order", "did not order"),
+        ),
+        ("cancelled", ("resilie", "resiliation", "annule", "cancelled", "canceled", "terminated")),
+        (
+            "price",
+            (
+                "pas le prix",
+                "devis",
+                "plus cher",
+                "trop cher",
+                "surfactur",
+                "overcharg",
+                "not the price",
+                "quote",
+                "agreed price",
+                "more than agreed",
+            ),
+        ),
+        (
+            "quality",
+            (
+                "defectueu",
+                "casse",
+                "abime",
+                "mal fait",
+                "pas conforme",
+                "ne marche",
+                "ne fonctionne",
+                "defective",
+                "broken",
+                "damaged",
+                "poor",
+                "faulty",
+                "doesn't work",
+                "does not work",
+                "badly done",
+                "not working",
+            ),
+        ),
     ),
     "admin_problem": (
-        ("missing_reference", ("bon de commande", "numero de commande", "purchase order",
-                               " po ", "po number", "p.o")),
-        ("invoice_delivery", ("jamais recu la facture", "pas recu la facture",
-                              "jamais recu de facture", "pas recu de facture",
-                              "never received the invoice", "never got the invoice",
-                              "didn't receive the invoice", "did not receive the invoice",
-                              "no invoice", "aucune facture", "recu aucune")),
-        ("master_data_error", ("mauvaise adresse", "adresse", "raison sociale", "siret",
-                               "tva", "mauvais nom", "wrong address", "address", "company name",
-                               "vat number", "wrong name", "wrong department", "addressee")),
-        ("billing_error", ("erreur de montant", "montant errone", "mauvais montant",
-                           "faute de frappe", "wrong amount", "typo", "incorrect amount")),
-        ("missing_document", ("duplicata", "copie", "justificatif", "bon de livraison",
-                              "copy", "duplicate", "delivery note", "statement")),
+        (
+            "missing_reference",
+            ("bon de commande", "numero de commande", "purchase order", " po ", "po number", "p.o"),
+        ),
+        (
+            "invoice_delivery",
+            (
+                "jamais recu la facture",
+                "pas recu la facture",
+                "jamais recu de facture",
+                "pas recu de facture",
+                "never received the invoice",
+                "never got the invoice",
+                "didn't receive the invoice",
+                "did not receive the invoice",
+                "no invoice",
+                "aucune facture",
+                "recu aucune",
+            ),
+        ),
+        (
+            "master_data_error",
+            (
+                "mauvaise adresse",
+                "adresse",
+                "raison sociale",
+                "siret",
+                "tva",
+                "mauvais nom",
+                "wrong address",
+                "address",
+                "company name",
+                "vat number",
+                "wrong name",
+                "wrong department",
+                "addressee",
+            ),
+        ),
+        (
+            "billing_error",
+            (
+                "erreur de montant",
+                "montant errone",
+                "mauvais montant",
+                "faute de frappe",
+                "wrong amount",
+                "typo",
+                "incorrect amount",
+            ),
+        ),
+        (
+            "missing_document",
+            (
+                "duplicata",
+                "copie",
+                "justificatif",
+                "bon de livraison",
+                "copy",
+                "duplicate",
+                "delivery note",
+                "statement",
+            ),
+        ),
     ),
 }
 
@@ -75,8 +235,11 @@ _METHOD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cash", ("especes", "liquide", "cash")),
 )
 
-GENERIC_REASON = {"hardship": "hardship_generic", "dispute": "dispute_generic",
-                  "admin_problem": "admin_generic"}
+GENERIC_REASON = {
+    "hardship": "hardship_generic",
+    "dispute": "dispute_generic",
+    "admin_problem": "admin_generic",
+}
 
 QUOTE_LIMIT = 120
 
@@ -140,33 +303,53 @@ def reason_text(intent: str, heard: Heard, language: Language) -> str:
 def _capacity(heard: Heard, language: Language) -> str:
     if heard.amount is not None:
         money = format_money(heard.amount, heard.currency, language)
-        return (f", et vous pourriez verser environ {money} par mois" if language == "fr"
-                else f", and you could pay about {money} a month")
+        return (
+            f", et vous pourriez verser environ {money} par mois"
+            if language == "fr"
+            else f", and you could pay about {money} a month"
+        )
     if heard.months is not None:
-        return (f", sur environ {heard.months} mois" if language == "fr"
-                else f", over about {heard.months} months")
+        return (
+            f", sur environ {heard.months} mois"
+            if language == "fr"
+            else f", over about {heard.months} months"
+        )
     return ""
 
 
-def paraphrase(intent: str, heard: Heard, language: Language, *, invoice: str,
-               balance: str) -> str:
+def paraphrase(intent: str, heard: Heard, language: Language, *, invoice: str, balance: str) -> str:
     """The reformulation for a cause-bearing intent, ending with a confirmation question."""
     if intent == "hardship":
-        return render_paraphrase(intent, language, reason=reason_text(intent, heard, language),
-                                 capacity=_capacity(heard, language))
+        return render_paraphrase(
+            intent,
+            language,
+            reason=reason_text(intent, heard, language),
+            capacity=_capacity(heard, language),
+        )
     if intent == "request_instalments":
-        return render_paraphrase(intent, language, amount=balance,
-                                 capacity=_capacity(heard, language))
+        return render_paraphrase(
+            intent, language, amount=balance, capacity=_capacity(heard, language)
+        )
     if intent in ("dispute", "admin_problem"):
-        return render_paraphrase(intent, language, invoice=heard.invoice or invoice,
-                                 reason=reason_text(intent, heard, language))
+        return render_paraphrase(
+            intent,
+            language,
+            invoice=heard.invoice or invoice,
+            reason=reason_text(intent, heard, language),
+        )
     if intent == "already_paid":
         return render_paraphrase(intent, language, details=payment_details(heard, language))
     if intent == "promise_to_pay":
-        amount = (format_money(heard.amount, heard.currency, language)
-                  if heard.amount is not None else balance)
-        when = ((" le " if language == "fr" else " on ") + format_date(heard.when, language)
-                if heard.when is not None else "")
+        amount = (
+            format_money(heard.amount, heard.currency, language)
+            if heard.amount is not None
+            else balance
+        )
+        when = (
+            (" le " if language == "fr" else " on ") + format_date(heard.when, language)
+            if heard.when is not None
+            else ""
+        )
         return render_paraphrase(intent, language, amount=amount, date=when)
     raise ValueError(f"no paraphrase for intent {intent!r}")
 

@@ -98,8 +98,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "did_you_mean_none": {"fr": "Autre chose", "en": "Something else"},
     "ask_rephrase": {
-        "fr": "Pardon, je n'ai pas bien compris. Pouvez-vous le dire autrement, en quelques "
-        "mots ?",
+        "fr": "Pardon, je n'ai pas bien compris. Pouvez-vous le dire autrement, en quelques mots ?",
         "en": "Sorry, I did not quite understand. Could you say it another way, in a few words?",
     },
     # --- hardship and plans
@@ -110,8 +109,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         "amount would feel manageable?",
     },
     "ask_capacity_again": {
-        "fr": "D'accord. Quel montant par mois, ou sur combien de mois, vous conviendrait "
-        "mieux ?",
+        "fr": "D'accord. Quel montant par mois, ou sur combien de mois, vous conviendrait mieux ?",
         "en": "All right. What monthly amount, or how many months, would suit you better?",
     },
     "plan_offer": {
@@ -261,8 +259,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     # --- promise
     "ask_promise_date": {
-        "fr": "Merci. À quelle date pensez-vous pouvoir faire ce règlement, et pour quel "
-        "montant ?",
+        "fr": "Merci. À quelle date pensez-vous pouvoir faire ce règlement, et pour quel montant ?",
         "en": "Thank you. On what date do you think you can make this payment, and for what "
         "amount?",
     },
@@ -366,8 +363,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     "one_moment": {
         "fr": "Un instant, je reviens vers vous dans quelques secondes. Votre message est bien "
         "enregistré.",
-        "en": "One moment, I will be back with you in a few seconds. Your message has been "
-        "saved.",
+        "en": "One moment, I will be back with you in a few seconds. Your message has been saved.",
     },
     "link_required": {
         "fr": "Pour discuter de votre dossier, merci d'ouvrir le lien personnel que vous avez "
@@ -396,14 +392,20 @@ TEXTS: dict[str, dict[Language, str]] = {
 INTENT_LABELS: dict[str, dict[Language, str]] = {
     "hardship": {"fr": "J'ai des difficultés pour payer", "en": "I am struggling to pay"},
     "dispute": {"fr": "Je conteste la facture", "en": "I dispute the invoice"},
-    "admin_problem": {"fr": "Un souci avec la facture elle-même", "en": "A problem with the invoice itself"},
+    "admin_problem": {
+        "fr": "Un souci avec la facture elle-même",
+        "en": "A problem with the invoice itself",
+    },
     "already_paid": {"fr": "J'ai déjà payé", "en": "I have already paid"},
     "promise_to_pay": {"fr": "Je vais payer bientôt", "en": "I will pay soon"},
     "request_instalments": {"fr": "Payer en plusieurs fois", "en": "Pay in instalments"},
     "request_human": {"fr": "Parler à une personne", "en": "Talk to a person"},
     "wrong_person": {"fr": "Je ne suis pas la bonne personne", "en": "I am not the right person"},
     "stop_contact": {"fr": "Ne plus être contacté", "en": "Stop contacting me"},
-    "vulnerability": {"fr": "Ma situation personnelle est difficile", "en": "My personal situation is difficult"},
+    "vulnerability": {
+        "fr": "Ma situation personnelle est difficile",
+        "en": "My personal situation is difficult",
+    },
     "ask_debt_details": {"fr": "Le détail de ce que je dois", "en": "Details of what I owe"},
     "ask_payment_methods": {"fr": "Comment payer", "en": "How to pay"},
     "affirm": {"fr": "Oui", "en": "Yes"},

@@ -191,7 +191,9 @@ class MessagePipeline:
             if once and convs.recently_told(session, conversation_id, text, NOTICE_REPEAT_MINUTES):
                 return []
             message = convs.add_outbound(
-                session, conversation_id, conversation.channel,
+                session,
+                conversation_id,
+                conversation.channel,
                 convs.OutboundReply(text, author=author),
             )
             return [outgoing(message)]

@@ -85,8 +85,14 @@ def open_conversation(
     )
     session.add(conversation)
     session.flush()
-    audit(session, "gateway", "conversation_opened", debtor_id=debt.debtor_id,
-          conversation_id=conversation.id, channel=channel)
+    audit(
+        session,
+        "gateway",
+        "conversation_opened",
+        debtor_id=debt.debtor_id,
+        conversation_id=conversation.id,
+        channel=channel,
+    )
     return conversation, True
 
 

@@ -36,8 +36,15 @@ from bot.db.models import Creditor, Debt, Debtor
 from bot.domain import identity
 from bot.services.conversations import audit
 
-REQUIRED = ("external_ref", "identity_kind", "identity_answer", "invoice_number", "issued_on",
-            "due_on", "amount_original")
+REQUIRED = (
+    "external_ref",
+    "identity_kind",
+    "identity_answer",
+    "invoice_number",
+    "issued_on",
+    "due_on",
+    "amount_original",
+)
 CURRENCIES = ("EUR", "USD", "GBP")
 
 
@@ -115,15 +122,25 @@ def _parse_row(line: int, values: dict[str, str], errors: list[str]) -> _Row | N
     kind_id = values.get("identity_kind", "").strip()
     if kind_id and kind_id not in identity.CHALLENGE_KINDS:
         problems.append(f"identity_kind must be postcode or birth_date, not {kind_id!r}")
-    elif kind_id and values.get("identity_answer", "").strip() and identity.normalise_answer(
-            kind_id, values["identity_answer"]) is None:
+    elif (
+        kind_id
+        and values.get("identity_answer", "").strip()
+        and identity.normalise_answer(kind_id, values["identity_answer"]) is None
+    ):
         problems.append(f"identity_answer is not a valid {kind_id}")
     if problems:
         errors.extend(f"line {line}: {p}" for p in problems)
         return None
     original = amounts["amount_original"]
-    return _Row(line, values, dates["issued_on"], dates["due_on"], original,
-                amounts.get("amount_due", original), currency)
+    return _Row(
+        line,
+        values,
+        dates["issued_on"],
+        dates["due_on"],
+        original,
+        amounts.get("amount_due", original),
+        currency,
+    )
 
 
 def import_csv(session: Session, creditor: Creditor, path: Path) -> ImportReport:
@@ -142,26 +159,41 @@ def import_csv(session: Session, creditor: Creditor, path: Path) -> ImportReport
             continue
         invoice = row.values["invoice_number"].strip()
         if invoice in seen:
-            report.errors.append(f"line {row.line}: invoice {invoice} already on line {seen[invoice]}")
+            report.errors.append(
+                f"line {row.line}: invoice {invoice} already on line {seen[invoice]}"
+            )
         seen[invoice] = row.line
     if report.errors:
         raise ImportFailed(report)
     for row in rows:
         assert row is not None
         _write(session, creditor, row, report)
-    audit(session, "import", "csv_imported", creditor=creditor.slug, file=path.name,
-          debtors=report.debtors_created, debts=report.debts_created)
+    audit(
+        session,
+        "import",
+        "csv_imported",
+        creditor=creditor.slug,
+        file=path.name,
+        debtors=report.debtors_created,
+        debts=report.debts_created,
+    )
     return report
 
 
 def _write(session: Session, creditor: Creditor, row: _Row, report: ImportReport) -> None:
     v = {k: (val or "").strip() for k, val in row.values.items()}
-    debtor = session.scalar(select(Debtor).where(Debtor.creditor_id == creditor.id,
-                                                 Debtor.external_ref == v["external_ref"]))
+    debtor = session.scalar(
+        select(Debtor).where(
+            Debtor.creditor_id == creditor.id, Debtor.external_ref == v["external_ref"]
+        )
+    )
     if debtor is None:
-        debtor = Debtor(creditor_id=creditor.id, external_ref=v["external_ref"],
-                        identity_kind=v["identity_kind"],
-                        identity_hash=identity.hash_answer(v["identity_kind"], v["identity_answer"]))
+        debtor = Debtor(
+            creditor_id=creditor.id,
+            external_ref=v["external_ref"],
+            identity_kind=v["identity_kind"],
+            identity_hash=identity.hash_answer(v["identity_kind"], v["identity_answer"]),
+        )
         session.add(debtor)
         report.debtors_created += 1
     debtor.kind = v.get("kind") or "consumer"
@@ -174,13 +206,22 @@ def _write(session: Session, creditor: Creditor, row: _Row, report: ImportReport
     debtor.phone = v.get("phone", "")
     debtor.timezone = v.get("timezone") or "Europe/Paris"
     session.flush()
-    debt = session.scalar(select(Debt).where(Debt.creditor_id == creditor.id,
-                                             Debt.invoice_number == v["invoice_number"]))
+    debt = session.scalar(
+        select(Debt).where(
+            Debt.creditor_id == creditor.id, Debt.invoice_number == v["invoice_number"]
+        )
+    )
     if debt is None:
-        debt = Debt(creditor_id=creditor.id, debtor_id=debtor.id,
-                    invoice_number=v["invoice_number"], issued_on=row.issued_on,
-                    due_on=row.due_on, amount_original=row.amount_original,
-                    amount_due=row.amount_due, currency=row.currency)
+        debt = Debt(
+            creditor_id=creditor.id,
+            debtor_id=debtor.id,
+            invoice_number=v["invoice_number"],
+            issued_on=row.issued_on,
+            due_on=row.due_on,
+            amount_original=row.amount_original,
+            amount_due=row.amount_due,
+            currency=row.currency,
+        )
         session.add(debt)
         report.debts_created += 1
     else:

@@ -82,6 +82,7 @@ def plan_policy(creditor: Creditor) -> PlanPolicy:
 
 # --- identity ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class IdentityResult:
     verified: bool
@@ -95,7 +96,12 @@ def identity_locked(ctx: Context, now: datetime) -> bool:
 
 
 def check_identity(
-    session: Session, ctx: Context, answer: str, *, max_attempts: int, lock_hours: int,
+    session: Session,
+    ctx: Context,
+    answer: str,
+    *,
+    max_attempts: int,
+    lock_hours: int,
     now: datetime,
 ) -> IdentityResult:
     """Compare the answer; count failures on the debtor (all channels) and lock after the last."""
@@ -106,8 +112,13 @@ def check_identity(
         debtor.identity_failures = 0
         debtor.identity_locked_until = None
         ctx.conversation.verified_at = now
-        audit(session, BOT, "identity_verified", debtor_id=debtor.id,
-              conversation_id=ctx.conversation.id)
+        audit(
+            session,
+            BOT,
+            "identity_verified",
+            debtor_id=debtor.id,
+            conversation_id=ctx.conversation.id,
+        )
         return IdentityResult(True, False, max_attempts)
     debtor.identity_failures += 1
     left = max(0, max_attempts - debtor.identity_failures)
@@ -115,27 +126,38 @@ def check_identity(
     if locked:
         debtor.identity_locked_until = now + timedelta(hours=lock_hours)
         debtor.identity_failures = 0
-    audit(session, BOT, "identity_failed", debtor_id=debtor.id,
-          conversation_id=ctx.conversation.id, locked=locked)
+    audit(
+        session,
+        BOT,
+        "identity_failed",
+        debtor_id=debtor.id,
+        conversation_id=ctx.conversation.id,
+        locked=locked,
+    )
     return IdentityResult(False, locked, left)
 
 
 # --- listening ----------------------------------------------------------------------------
 
+
 def record_classification(
     session: Session, ctx: Context, text: str, intent: str, confidence: float | None
 ) -> Classification:
     row = Classification(
-        conversation_id=ctx.conversation.id, text=text, language=ctx.language,
-        predicted_intent=intent, confidence=confidence,
+        conversation_id=ctx.conversation.id,
+        text=text,
+        language=ctx.language,
+        predicted_intent=intent,
+        confidence=confidence,
     )
     session.add(row)
     session.flush()
     return row
 
 
-def confirm_classification(session: Session, classification_id: int | None,
-                           rejected_ids: list[int]) -> None:
+def confirm_classification(
+    session: Session, classification_id: int | None, rejected_ids: list[int]
+) -> None:
     """The debtor said yes: the prediction is right, and earlier rejections get their label."""
     if classification_id is None:
         return
@@ -159,38 +181,74 @@ def reject_classification(session: Session, ctx: Context, classification_id: int
     if row is None:
         return
     row.status = "corrected"
-    audit(session, BOT, "paraphrase_rejected", debtor_id=ctx.debtor.id,
-          conversation_id=ctx.conversation.id, predicted_intent=row.predicted_intent)
+    audit(
+        session,
+        BOT,
+        "paraphrase_rejected",
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+        predicted_intent=row.predicted_intent,
+    )
 
 
-def record_cause(session: Session, ctx: Context, category: str, detail: str,
-                 statement: str) -> Cause:
-    cause = Cause(debt_id=ctx.debt.id, conversation_id=ctx.conversation.id,
-                  category=category, detail=detail, statement=statement)
+def record_cause(
+    session: Session, ctx: Context, category: str, detail: str, statement: str
+) -> Cause:
+    cause = Cause(
+        debt_id=ctx.debt.id,
+        conversation_id=ctx.conversation.id,
+        category=category,
+        detail=detail,
+        statement=statement,
+    )
     session.add(cause)
-    audit(session, BOT, "cause_recorded", debtor_id=ctx.debtor.id,
-          conversation_id=ctx.conversation.id, category=category, detail=detail)
+    audit(
+        session,
+        BOT,
+        "cause_recorded",
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+        category=category,
+        detail=detail,
+    )
     return cause
 
 
 # --- plans -------------------------------------------------------------------------------
+
 
 def store_proposal(session: Session, ctx: Context, proposal: PlanProposal) -> PaymentPlan:
     plan = proposal.plan
     if plan is None:
         raise ValueError("a proposal without a plan cannot be stored")
     row = PaymentPlan(
-        debt_id=ctx.debt.id, conversation_id=ctx.conversation.id, status="proposed",
-        proposal_status=proposal.status.value, reason=proposal.reason, total=plan.total,
-        currency=plan.currency, settlement=plan.settlement, discount=plan.discount,
-        instalments=[Instalment(number=i.number, due_on=i.due_date, amount=i.amount)
-                     for i in plan.instalments],
+        debt_id=ctx.debt.id,
+        conversation_id=ctx.conversation.id,
+        status="proposed",
+        proposal_status=proposal.status.value,
+        reason=proposal.reason,
+        total=plan.total,
+        currency=plan.currency,
+        settlement=plan.settlement,
+        discount=plan.discount,
+        instalments=[
+            Instalment(number=i.number, due_on=i.due_date, amount=i.amount)
+            for i in plan.instalments
+        ],
     )
     session.add(row)
     session.flush()
-    audit(session, BOT, "plan_proposed", debtor_id=ctx.debtor.id,
-          conversation_id=ctx.conversation.id, plan_id=row.id, total=str(plan.total),
-          count=len(plan.instalments), reason=proposal.reason)
+    audit(
+        session,
+        BOT,
+        "plan_proposed",
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+        plan_id=row.id,
+        total=str(plan.total),
+        count=len(plan.instalments),
+        reason=proposal.reason,
+    )
     return row
 
 
@@ -198,19 +256,32 @@ def accept_plan(session: Session, ctx: Context, plan_id: int) -> PaymentPlan | N
     row = session.get(PaymentPlan, plan_id)
     if row is None or row.debt_id != ctx.debt.id or row.status != "proposed":
         return None
-    for other in session.scalars(select(PaymentPlan).where(
-            PaymentPlan.debt_id == ctx.debt.id, PaymentPlan.status == "accepted")):
+    for other in session.scalars(
+        select(PaymentPlan).where(
+            PaymentPlan.debt_id == ctx.debt.id, PaymentPlan.status == "accepted"
+        )
+    ):
         other.status = "replaced"
     row.status = "accepted"
     row.accepted_at = utcnow()
-    audit(session, BOT, "plan_accepted", debtor_id=ctx.debtor.id,
-          conversation_id=ctx.conversation.id, plan_id=row.id, total=str(row.total))
+    audit(
+        session,
+        BOT,
+        "plan_accepted",
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+        plan_id=row.id,
+        total=str(row.total),
+    )
     return row
 
 
 def reject_open_proposals(session: Session, ctx: Context) -> None:
-    for row in session.scalars(select(PaymentPlan).where(
-            PaymentPlan.debt_id == ctx.debt.id, PaymentPlan.status == "proposed")):
+    for row in session.scalars(
+        select(PaymentPlan).where(
+            PaymentPlan.debt_id == ctx.debt.id, PaymentPlan.status == "proposed"
+        )
+    ):
         row.status = "rejected"
 
 
@@ -218,90 +289,167 @@ def plan_from_row(row: PaymentPlan) -> Plan:
     from bot.domain.plans import Instalment as PlanInstalment
 
     return Plan(
-        currency=row.currency, total=row.total, settlement=row.settlement, discount=row.discount,
-        instalments=tuple(PlanInstalment(number=i.number, due_date=i.due_on, amount=i.amount)
-                          for i in row.instalments),
+        currency=row.currency,
+        total=row.total,
+        settlement=row.settlement,
+        discount=row.discount,
+        instalments=tuple(
+            PlanInstalment(number=i.number, due_date=i.due_on, amount=i.amount)
+            for i in row.instalments
+        ),
     )
 
 
 # --- disputes, claims, promises, tickets ---------------------------------------------------
 
+
 def pause_collection(session: Session, ctx: Context, reason: str) -> None:
     ctx.debt.collection_paused = True
     ctx.debt.pause_reason = reason
-    audit(session, BOT, "collection_paused", debtor_id=ctx.debtor.id,
-          conversation_id=ctx.conversation.id, debt_id=ctx.debt.id, reason=reason)
+    audit(
+        session,
+        BOT,
+        "collection_paused",
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+        debt_id=ctx.debt.id,
+        reason=reason,
+    )
 
 
-def record_dispute(session: Session, ctx: Context, category: str, reason: str,
-                   today: date) -> Dispute:
+def record_dispute(
+    session: Session, ctx: Context, category: str, reason: str, today: date
+) -> Dispute:
     dispute = Dispute(
-        debt_id=ctx.debt.id, conversation_id=ctx.conversation.id, category=category,
-        reason=reason, review_due_on=today + timedelta(days=ctx.creditor.dispute_review_days),
+        debt_id=ctx.debt.id,
+        conversation_id=ctx.conversation.id,
+        category=category,
+        reason=reason,
+        review_due_on=today + timedelta(days=ctx.creditor.dispute_review_days),
     )
     session.add(dispute)
     ctx.debt.status = "disputed"
     pause_collection(session, ctx, "dispute")
     session.flush()
-    audit(session, BOT, "dispute_recorded", debtor_id=ctx.debtor.id,
-          conversation_id=ctx.conversation.id, dispute_id=dispute.id, category=category)
+    audit(
+        session,
+        BOT,
+        "dispute_recorded",
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+        dispute_id=dispute.id,
+        category=category,
+    )
     return dispute
 
 
 def open_ticket(session: Session, ctx: Context, kind: str, description: str) -> Ticket:
-    ticket = Ticket(creditor_id=ctx.creditor.id, debt_id=ctx.debt.id,
-                    conversation_id=ctx.conversation.id, kind=kind, description=description)
+    ticket = Ticket(
+        creditor_id=ctx.creditor.id,
+        debt_id=ctx.debt.id,
+        conversation_id=ctx.conversation.id,
+        kind=kind,
+        description=description,
+    )
     session.add(ticket)
     session.flush()
-    audit(session, BOT, "ticket_opened", debtor_id=ctx.debtor.id,
-          conversation_id=ctx.conversation.id, ticket_id=ticket.id, kind=kind)
+    audit(
+        session,
+        BOT,
+        "ticket_opened",
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+        ticket_id=ticket.id,
+        kind=kind,
+    )
     return ticket
 
 
-def record_payment_claim(session: Session, ctx: Context, *, amount: Decimal | None,
-                         paid_on: date | None, method: str | None,
-                         statement: str) -> PaymentClaim:
-    claim = PaymentClaim(debt_id=ctx.debt.id, conversation_id=ctx.conversation.id,
-                         amount=amount, currency=ctx.debt.currency, paid_on=paid_on,
-                         method=method or "", statement=statement)
+def record_payment_claim(
+    session: Session,
+    ctx: Context,
+    *,
+    amount: Decimal | None,
+    paid_on: date | None,
+    method: str | None,
+    statement: str,
+) -> PaymentClaim:
+    claim = PaymentClaim(
+        debt_id=ctx.debt.id,
+        conversation_id=ctx.conversation.id,
+        amount=amount,
+        currency=ctx.debt.currency,
+        paid_on=paid_on,
+        method=method or "",
+        statement=statement,
+    )
     session.add(claim)
     pause_collection(session, ctx, "payment_claimed")
     open_ticket(session, ctx, "payment_matching", statement)
     return claim
 
 
-def record_promise(session: Session, ctx: Context, *, amount: Decimal, promised_on: date,
-                   statement: str) -> Promise:
-    promise = Promise(debt_id=ctx.debt.id, conversation_id=ctx.conversation.id, amount=amount,
-                      currency=ctx.debt.currency, promised_on=promised_on,
-                      channel=ctx.conversation.channel, statement=statement)
+def record_promise(
+    session: Session, ctx: Context, *, amount: Decimal, promised_on: date, statement: str
+) -> Promise:
+    promise = Promise(
+        debt_id=ctx.debt.id,
+        conversation_id=ctx.conversation.id,
+        amount=amount,
+        currency=ctx.debt.currency,
+        promised_on=promised_on,
+        channel=ctx.conversation.channel,
+        statement=statement,
+    )
     session.add(promise)
     session.flush()
-    audit(session, BOT, "promise_recorded", debtor_id=ctx.debtor.id,
-          conversation_id=ctx.conversation.id, promise_id=promise.id,
-          promised_on=promised_on.isoformat(), amount=str(amount))
+    audit(
+        session,
+        BOT,
+        "promise_recorded",
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+        promise_id=promise.id,
+        promised_on=promised_on.isoformat(),
+        amount=str(amount),
+    )
     return promise
 
 
 # --- safety: escalation, opt-out, wrong person, vulnerability -----------------------------
+
 
 def escalate(session: Session, ctx: Context, reason: str, summary: str) -> Escalation:
     escalation = Escalation(conversation_id=ctx.conversation.id, reason=reason, summary=summary)
     session.add(escalation)
     ctx.conversation.state = ConversationState.WAITING_AGENT.value
     session.flush()
-    audit(session, BOT, "escalated", debtor_id=ctx.debtor.id,
-          conversation_id=ctx.conversation.id, escalation_id=escalation.id, reason=reason)
+    audit(
+        session,
+        BOT,
+        "escalated",
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+        escalation_id=escalation.id,
+        reason=reason,
+    )
     return escalation
 
 
 def opt_out(session: Session, ctx: Context, channel: str | None) -> OptOut:
-    row = OptOut(debtor_id=ctx.debtor.id, channel=channel,
-                 source_conversation_id=ctx.conversation.id)
+    row = OptOut(
+        debtor_id=ctx.debtor.id, channel=channel, source_conversation_id=ctx.conversation.id
+    )
     session.add(row)
     ctx.conversation.state = ConversationState.OPTED_OUT.value
-    audit(session, BOT, "opted_out", debtor_id=ctx.debtor.id,
-          conversation_id=ctx.conversation.id, scope=channel or "all")
+    audit(
+        session,
+        BOT,
+        "opted_out",
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+        scope=channel or "all",
+    )
     return row
 
 
@@ -309,18 +457,36 @@ def mark_wrong_person(session: Session, ctx: Context) -> None:
     """Stop contacting this channel; a person checks the contact data (ticket)."""
     ctx.debtor.wrong_person = True
     ctx.conversation.state = ConversationState.CLOSED.value
-    for binding in session.scalars(select(ChannelBinding).where(
+    for binding in session.scalars(
+        select(ChannelBinding).where(
             ChannelBinding.debtor_id == ctx.debtor.id,
-            ChannelBinding.channel == ctx.conversation.channel)):
+            ChannelBinding.channel == ctx.conversation.channel,
+        )
+    ):
         binding.active = False
         binding.revoked_at = utcnow()
-    session.add(OptOut(debtor_id=ctx.debtor.id, channel=ctx.conversation.channel,
-                       source_conversation_id=ctx.conversation.id))
+    session.add(
+        OptOut(
+            debtor_id=ctx.debtor.id,
+            channel=ctx.conversation.channel,
+            source_conversation_id=ctx.conversation.id,
+        )
+    )
     record_cause(session, ctx, "wrong_person", "", "")
-    open_ticket(session, ctx, "master_data_error",
-                f"Contact on channel {ctx.conversation.channel} reached someone else.")
-    audit(session, BOT, "wrong_person", debtor_id=ctx.debtor.id,
-          conversation_id=ctx.conversation.id, channel=ctx.conversation.channel)
+    open_ticket(
+        session,
+        ctx,
+        "master_data_error",
+        f"Contact on channel {ctx.conversation.channel} reached someone else.",
+    )
+    audit(
+        session,
+        BOT,
+        "wrong_person",
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+        channel=ctx.conversation.channel,
+    )
 
 
 def flag_vulnerable(session: Session, ctx: Context) -> None:
@@ -331,23 +497,41 @@ def flag_vulnerable(session: Session, ctx: Context) -> None:
     ctx.debtor.vulnerable = True
     pause_collection(session, ctx, "vulnerability")
     record_cause(session, ctx, "vulnerability", "", "")
-    audit(session, BOT, "vulnerability_flagged", debtor_id=ctx.debtor.id,
-          conversation_id=ctx.conversation.id)
+    audit(
+        session,
+        BOT,
+        "vulnerability_flagged",
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+    )
 
 
 def open_debts(session: Session, debtor: Debtor) -> list[Debt]:
-    return list(session.scalars(select(Debt).where(
-        Debt.debtor_id == debtor.id, Debt.status.in_(("open", "disputed"))).order_by(Debt.due_on)))
+    return list(
+        session.scalars(
+            select(Debt)
+            .where(Debt.debtor_id == debtor.id, Debt.status.in_(("open", "disputed")))
+            .order_by(Debt.due_on)
+        )
+    )
 
 
 def causes_of(session: Session, ctx: Context) -> list[Cause]:
-    return list(session.scalars(select(Cause).where(
-        Cause.conversation_id == ctx.conversation.id).order_by(Cause.id)))
+    return list(
+        session.scalars(
+            select(Cause).where(Cause.conversation_id == ctx.conversation.id).order_by(Cause.id)
+        )
+    )
 
 
 def proposals_of(session: Session, ctx: Context) -> list[PaymentPlan]:
-    return list(session.scalars(select(PaymentPlan).where(
-        PaymentPlan.conversation_id == ctx.conversation.id).order_by(PaymentPlan.id)))
+    return list(
+        session.scalars(
+            select(PaymentPlan)
+            .where(PaymentPlan.conversation_id == ctx.conversation.id)
+            .order_by(PaymentPlan.id)
+        )
+    )
 
 
 def escalation_summary(session: Session, ctx: Context, reason: str) -> str:
@@ -363,13 +547,21 @@ def escalation_summary(session: Session, ctx: Context, reason: str) -> str:
     ]
     for cause in causes_of(session, ctx):
         label = cause.category + (f"/{cause.detail}" if cause.detail else "")
-        lines.append(f"Confirmed cause: {label}" + (f" — {cause.statement}" if cause.statement else ""))
+        lines.append(
+            f"Confirmed cause: {label}" + (f" — {cause.statement}" if cause.statement else "")
+        )
     for plan in proposals_of(session, ctx):
         amounts = ", ".join(f"{i.due_on.isoformat()} {i.amount}" for i in plan.instalments)
         lines.append(f"Plan {plan.status} ({plan.reason}): {amounts}")
-    flags = [name for name, on in (("vulnerable", ctx.debtor.vulnerable),
-                                   ("disputed", ctx.debt.status == "disputed"),
-                                   ("collection paused", ctx.debt.collection_paused)) if on]
+    flags = [
+        name
+        for name, on in (
+            ("vulnerable", ctx.debtor.vulnerable),
+            ("disputed", ctx.debt.status == "disputed"),
+            ("collection paused", ctx.debt.collection_paused),
+        )
+        if on
+    ]
     if flags:
         lines.append("Flags: " + ", ".join(flags))
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Each action through the rasa-sdk executor: the events it returns, what it says, what it stores."""
+"""Each action through the rasa-sdk executor: its events, what it says, what it stores."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.models import Classification, Escalation, OptOut, PaymentPlan, utcnow
 
 
-def setup(sessions: sessionmaker[Session], *, verified: bool = True, language: str = "fr",
-          amount: str = "1480.00") -> tuple[str, str]:
+def setup(
+    sessions: sessionmaker[Session],
+    *,
+    verified: bool = True,
+    language: str = "fr",
+    amount: str = "1480.00",
+) -> tuple[str, str]:
     with sessions.begin() as session:
         debt = make_debt(session, make_creditor(session), amount=amount, language=language)
         conversation = make_conversation(session, debt)
@@ -32,16 +37,29 @@ def events(result: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 
 async def test_hardship_is_reformulated_with_the_amount_heard_and_recorded_for_training(
-        executor: ActionExecutor, sessions: sessionmaker[Session]) -> None:
+    executor: ActionExecutor, sessions: sessionmaker[Session]
+) -> None:
     conversation, _ = setup(sessions)
     text = "j'ai perdu mon emploi, je peux payer 150 € par mois"
-    result = await executor.run(call("action_reformulate_hardship", tracker(
-        conversation, text=text, intent="hardship", language="fr",
-        entities=[{"entity": "amount", "value": "150 €"}])))
+    result = await executor.run(
+        call(
+            "action_reformulate_hardship",
+            tracker(
+                conversation,
+                text=text,
+                intent="hardship",
+                language="fr",
+                entities=[{"entity": "amount", "value": "150 €"}],
+            ),
+        )
+    )
 
     assert "la perte de votre emploi" in said(result) and "150,00" in said(result)
     assert [b["payload"] for b in result["responses"][0]["buttons"]] == [
-        "/affirm", "/deny", "/deny"]
+        "/affirm",
+        "/deny",
+        "/deny",
+    ]
     slots = {e["name"]: e["value"] for e in events(result, "slot")}
     assert slots["heard"]["amount"] == "150.00" and slots["heard"]["reason"] == "job_loss"
     with sessions() as session:
@@ -50,30 +68,45 @@ async def test_hardship_is_reformulated_with_the_amount_heard_and_recorded_for_t
 
 
 async def test_nothing_about_the_debt_before_identity_is_verified(
-        executor: ActionExecutor, sessions: sessionmaker[Session]) -> None:
+    executor: ActionExecutor, sessions: sessionmaker[Session]
+) -> None:
     conversation, invoice = setup(sessions, verified=False)
-    for action in ("action_debt_details", "action_payment_methods",
-                   "action_reformulate_dispute", "action_propose_plan"):
-        result = await executor.run(call(action, tracker(conversation, text="combien ?",
-                                                         intent="ask_debt_details")))
+    for action in (
+        "action_debt_details",
+        "action_payment_methods",
+        "action_reformulate_dispute",
+        "action_propose_plan",
+    ):
+        result = await executor.run(
+            call(action, tracker(conversation, text="combien ?", intent="ask_debt_details"))
+        )
         assert invoice not in said(result) and "480" not in said(result)
         assert "vérifier votre identité" in said(result)
 
 
 async def test_three_wrong_identity_answers_lock_the_debtor(
-        executor: ActionExecutor, sessions: sessionmaker[Session]) -> None:
+    executor: ActionExecutor, sessions: sessionmaker[Session]
+) -> None:
     conversation, _ = setup(sessions, verified=False)
     values = []
     for answer in ("11111", "22222", "33333"):
-        t = tracker(conversation, text=answer, intent="inform",
-                    slots={"identity_answer": answer, "requested_slot": "identity_answer"})
+        t = tracker(
+            conversation,
+            text=answer,
+            intent="inform",
+            slots={"identity_answer": answer, "requested_slot": "identity_answer"},
+        )
         t["active_loop"] = {"name": "verification_form"}
         t["events"].append({"event": "slot", "name": "identity_answer", "value": answer})
         result = await executor.run(call("validate_verification_form", t))
         values.append({e["name"]: e["value"] for e in events(result, "slot")}["identity_answer"])
     assert values == [None, None, "locked"]
-    right = tracker(conversation, text="75011", intent="inform",
-                    slots={"identity_answer": "75011", "requested_slot": "identity_answer"})
+    right = tracker(
+        conversation,
+        text="75011",
+        intent="inform",
+        slots={"identity_answer": "75011", "requested_slot": "identity_answer"},
+    )
     right["active_loop"] = {"name": "verification_form"}
     right["events"].append({"event": "slot", "name": "identity_answer", "value": "75011"})
     result = await executor.run(call("validate_verification_form", right))
@@ -81,11 +114,21 @@ async def test_three_wrong_identity_answers_lock_the_debtor(
 
 
 async def test_a_monthly_offer_below_the_minimum_gets_a_counter_offer_inside_policy(
-        executor: ActionExecutor, sessions: sessionmaker[Session]) -> None:
+    executor: ActionExecutor, sessions: sessionmaker[Session]
+) -> None:
     conversation, _ = setup(sessions, amount="100.00", language="en")
-    result = await executor.run(call("action_propose_plan", tracker(
-        conversation, text="20 euros a month", intent="inform", language="en",
-        slots={"capacity_answer": "20 euros a month"})))
+    result = await executor.run(
+        call(
+            "action_propose_plan",
+            tracker(
+                conversation,
+                text="20 euros a month",
+                intent="inform",
+                language="en",
+                slots={"capacity_answer": "20 euros a month"},
+            ),
+        )
+    )
 
     assert "cannot accept payments below €30.00" in said(result)
     plan_id = {e["name"]: e["value"] for e in events(result, "slot")}["plan_id"]
@@ -96,23 +139,28 @@ async def test_a_monthly_offer_below_the_minimum_gets_a_counter_offer_inside_pol
 
 
 async def test_escalation_pauses_rasa_and_stores_a_summary(
-        executor: ActionExecutor, sessions: sessionmaker[Session]) -> None:
+    executor: ActionExecutor, sessions: sessionmaker[Session]
+) -> None:
     conversation, invoice = setup(sessions)
-    result = await executor.run(call("action_escalate", tracker(conversation, text="HUMAIN",
-                                                                intent="request_human")))
+    result = await executor.run(
+        call("action_escalate", tracker(conversation, text="HUMAIN", intent="request_human"))
+    )
     assert events(result, "pause")
     assert "une personne de l'équipe" in said(result)
     with sessions() as session:
-        escalation = session.scalars(select(Escalation).where(
-            Escalation.conversation_id == conversation)).one()
+        escalation = session.scalars(
+            select(Escalation).where(Escalation.conversation_id == conversation)
+        ).one()
         assert invoice in escalation.summary and escalation.status == "open"
 
 
 async def test_stop_is_recorded_for_every_channel(
-        executor: ActionExecutor, sessions: sessionmaker[Session]) -> None:
+    executor: ActionExecutor, sessions: sessionmaker[Session]
+) -> None:
     conversation, _ = setup(sessions, verified=False)
-    result = await executor.run(call("action_opt_out", tracker(conversation, text="STOP",
-                                                               intent="stop_contact")))
+    result = await executor.run(
+        call("action_opt_out", tracker(conversation, text="STOP", intent="stop_contact"))
+    )
     assert "ne recevrez plus" in said(result)
     with sessions() as session:
         opt_out = session.scalars(select(OptOut)).one()
@@ -120,7 +168,8 @@ async def test_stop_is_recorded_for_every_channel(
 
 
 async def test_unknown_conversation_gets_no_detail(executor: ActionExecutor) -> None:
-    result = await executor.run(call("action_debt_details", tracker("nobody", text="combien ?",
-                                                                    intent="ask_debt_details")))
+    result = await executor.run(
+        call("action_debt_details", tracker("nobody", text="combien ?", intent="ask_debt_details"))
+    )
     assert result["events"] == []
     assert "lien personnel" in said(result)

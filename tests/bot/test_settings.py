@@ -20,14 +20,18 @@ def test_postgres_url_selects_psycopg(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_settings().resolved_database_url.startswith("postgresql+psycopg://")
 
 
-@pytest.mark.parametrize(("name", "value", "fragment"), [
-    ("ECOUTE_PORT", "eighty", "ECOUTE_PORT"),
-    ("ECOUTE_DATABASE_URL", "mysql://x", "ECOUTE_DATABASE_URL"),
-    ("ECOUTE_RASA_URL", "localhost:5005", "ECOUTE_RASA_URL"),
-    ("ECOUTE_LINK_TTL_HOURS", "0", "ECOUTE_LINK_TTL_HOURS"),
-])
-def test_bad_values_name_the_variable(monkeypatch: pytest.MonkeyPatch, name: str, value: str,
-                                      fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("ECOUTE_PORT", "eighty", "ECOUTE_PORT"),
+        ("ECOUTE_DATABASE_URL", "mysql://x", "ECOUTE_DATABASE_URL"),
+        ("ECOUTE_RASA_URL", "localhost:5005", "ECOUTE_RASA_URL"),
+        ("ECOUTE_LINK_TTL_HOURS", "0", "ECOUTE_LINK_TTL_HOURS"),
+    ],
+)
+def test_bad_values_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, fragment: str
+) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=fragment):
         load_settings()

@@ -11,8 +11,14 @@ from stack import Stack, add_debtor
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "results" / "screenshots"
 
 
@@ -42,8 +48,7 @@ def test_debtor_chats_through_the_widget_on_the_demo_page(stack: Stack) -> None:
         page.locator(".ecoute-button", has_text="Oui").last.click()
         expect(page.locator("#ecoute-messages")).to_contain_text("versement", timeout=30_000)
         page.locator(".ecoute-button", has_text="Cela me convient").last.click()
-        expect(page.locator("#ecoute-messages")).to_contain_text("récapitulatif",
-                                                                  timeout=30_000)
+        expect(page.locator("#ecoute-messages")).to_contain_text("récapitulatif", timeout=30_000)
         user_bubbles = page.locator("#ecoute-messages .ecoute-msg.ecoute-user")
         expect(user_bubbles.last).to_contain_text("Cela me convient")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -14,9 +14,14 @@ from bot.domain import identity
 
 def make_creditor(session: Session, **overrides: object) -> Creditor:
     values: dict[str, object] = dict(
-        slug=f"cred-{uuid.uuid4().hex[:8]}", name="Lumen Énergie", jurisdiction_preset="FR-B2C",
-        min_instalment=Decimal("30.00"), max_months=6, first_payment_within_days=15,
-        levers=[], human_contact="01 23 45 67 89",
+        slug=f"cred-{uuid.uuid4().hex[:8]}",
+        name="Lumen Énergie",
+        jurisdiction_preset="FR-B2C",
+        min_instalment=Decimal("30.00"),
+        max_months=6,
+        first_payment_within_days=15,
+        levers=[],
+        human_contact="01 23 45 67 89",
     )
     values.update(overrides)
     creditor = Creditor(**values)
@@ -25,19 +30,35 @@ def make_creditor(session: Session, **overrides: object) -> Creditor:
     return creditor
 
 
-def make_debt(session: Session, creditor: Creditor, *, amount: str = "1480.00",
-              language: str | None = "fr", postcode: str = "75011", **overrides: object) -> Debt:
+def make_debt(
+    session: Session,
+    creditor: Creditor,
+    *,
+    amount: str = "1480.00",
+    language: str | None = "fr",
+    postcode: str = "75011",
+    **overrides: object,
+) -> Debt:
     debtor = Debtor(
-        creditor_id=creditor.id, external_ref=f"C-{uuid.uuid4().hex[:8]}", salutation="Mme",
-        first_name="Claire", last_name="Durand", language=language, identity_kind="postcode",
+        creditor_id=creditor.id,
+        external_ref=f"C-{uuid.uuid4().hex[:8]}",
+        salutation="Mme",
+        first_name="Claire",
+        last_name="Durand",
+        language=language,
+        identity_kind="postcode",
         identity_hash=identity.hash_answer("postcode", postcode),
     )
     session.add(debtor)
     session.flush()
     values: dict[str, object] = dict(
-        creditor_id=creditor.id, debtor_id=debtor.id,
-        invoice_number=f"F-{uuid.uuid4().hex[:6].upper()}", issued_on=date(2024, 3, 1),
-        due_on=date(2024, 3, 31), amount_original=Decimal(amount), amount_due=Decimal(amount),
+        creditor_id=creditor.id,
+        debtor_id=debtor.id,
+        invoice_number=f"F-{uuid.uuid4().hex[:6].upper()}",
+        issued_on=date(2024, 3, 1),
+        due_on=date(2024, 3, 31),
+        amount_original=Decimal(amount),
+        amount_due=Decimal(amount),
         currency="EUR",
     )
     values.update(overrides)
@@ -48,8 +69,9 @@ def make_debt(session: Session, creditor: Creditor, *, amount: str = "1480.00",
 
 
 def make_conversation(session: Session, debt: Debt, channel: str = "web") -> Conversation:
-    conversation = Conversation(debtor_id=debt.debtor_id, debt_id=debt.id, channel=channel,
-                                language=debt.debtor.language)
+    conversation = Conversation(
+        debtor_id=debt.debtor_id, debt_id=debt.id, channel=channel, language=debt.debtor.language
+    )
     session.add(conversation)
     session.flush()
     return conversation

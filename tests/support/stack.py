@@ -67,28 +67,63 @@ class Stack:
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
         log = (self.workdir / f"{name}.log").open("ab")
-        proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.procs[name] = proc
         return proc
 
     def cli(self, *args: str) -> str:
-        out = subprocess.run([str(PYTHON), "-m", "bot.cli", *args], cwd=ROOT, env=self.env,
-                             check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [str(PYTHON), "-m", "bot.cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         return out.stdout.strip()
 
     def start_actions(self) -> None:
-        proc = self._spawn("actions", [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions",
-                                       "--port", str(self.action_port)])
+        proc = self._spawn(
+            "actions",
+            [
+                str(PYTHON),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.action_port),
+            ],
+        )
         wait_http(f"http://127.0.0.1:{self.action_port}/health", 60, proc)
 
     def start_rasa(self) -> None:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
-        proc = self._spawn("rasa", [str(RASA), "run", "--model", str(ROOT / "models"),
-                                    "--port", str(self.rasa_port), "--endpoints", str(endpoints),
-                                    "--credentials", str(ROOT / "credentials.yml")])
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
+        )
+        proc = self._spawn(
+            "rasa",
+            [
+                str(RASA),
+                "run",
+                "--model",
+                str(ROOT / "models"),
+                "--port",
+                str(self.rasa_port),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+            ],
+        )
         wait_http(f"{self.rasa_url}/", 240, proc)
 
     def start_gateway(self) -> None:
@@ -121,20 +156,22 @@ def running_stack(workdir: Path, *, rasa_url: str | None = None) -> Iterator[Sta
         raise RuntimeError("no trained model in models/: run `make train` first")
     env = dict(os.environ)
     stack = Stack(workdir, env)
-    env.update({
-        "ECOUTE_DATABASE_URL": f"sqlite:///{workdir / 'ecoute.db'}",
-        "ECOUTE_VAR_DIR": str(workdir),
-        "ECOUTE_LINK_SECRET": "e2e-secret-" + "x" * 32,
-        "ECOUTE_FROZEN_TODAY": FROZEN_TODAY,
-        "ECOUTE_PORT": str(stack.gateway_port),
-        "ECOUTE_PUBLIC_URL": f"http://127.0.0.1:{stack.gateway_port}",
-        "ECOUTE_RASA_URL": rasa_url or f"http://127.0.0.1:{stack.rasa_port}",
-        "ECOUTE_PENDING_RETRY_SECONDS": "1",
-        "ECOUTE_DEMO_PAGE": "true",
-        "ECOUTE_ENVIRONMENT": "test",
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-    })
+    env.update(
+        {
+            "ECOUTE_DATABASE_URL": f"sqlite:///{workdir / 'ecoute.db'}",
+            "ECOUTE_VAR_DIR": str(workdir),
+            "ECOUTE_LINK_SECRET": "e2e-secret-" + "x" * 32,
+            "ECOUTE_FROZEN_TODAY": FROZEN_TODAY,
+            "ECOUTE_PORT": str(stack.gateway_port),
+            "ECOUTE_PUBLIC_URL": f"http://127.0.0.1:{stack.gateway_port}",
+            "ECOUTE_RASA_URL": rasa_url or f"http://127.0.0.1:{stack.rasa_port}",
+            "ECOUTE_PENDING_RETRY_SECONDS": "1",
+            "ECOUTE_DEMO_PAGE": "true",
+            "ECOUTE_ENVIRONMENT": "test",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        }
+    )
     stack.cli("migrate")
     stack.cli("load-demo")
     try:
@@ -167,18 +204,20 @@ class Chat:
 
     async def connect(self, session_id: str | None = None) -> list[dict[str, Any]]:
         query = f"?token={self.token}" if self.token else ""
-        await self.client.connect(self.url + query, socketio_path="socket.io",
-                                  transports=["websocket"])
+        await self.client.connect(
+            self.url + query, socketio_path="socket.io", transports=["websocket"]
+        )
         await self.client.emit("session_request", {"session_id": session_id})
         return await self.replies()
 
-    async def say(self, text: str | None, client_msg_id: str | None = None,
-                  quiet: float = 0.8) -> list[dict[str, Any]]:
+    async def say(
+        self, text: str | None, client_msg_id: str | None = None, quiet: float = 0.8
+    ) -> list[dict[str, Any]]:
         self._sent += 1
         custom = {"client_msg_id": client_msg_id or f"m{self._sent}-{time.monotonic_ns()}"}
-        await self.client.emit("user_uttered",
-                               {"message": text, "session_id": self.session_id,
-                                "customData": custom})
+        await self.client.emit(
+            "user_uttered", {"message": text, "session_id": self.session_id, "customData": custom}
+        )
         return await self.replies(quiet=quiet)
 
     async def replies(self, first_timeout: float = 30, quiet: float = 0.8) -> list[dict[str, Any]]:
@@ -203,19 +242,24 @@ def buttons(messages: list[dict[str, Any]]) -> list[str]:
     return [b["payload"] for m in messages for b in m.get("quick_replies", [])]
 
 
-CSV_HEADER = ("external_ref,kind,salutation,first_name,last_name,company_name,language,email,"
-              "phone,timezone,identity_kind,identity_answer,invoice_number,description,issued_on,"
-              "due_on,amount_original,amount_due,currency\n")
+CSV_HEADER = (
+    "external_ref,kind,salutation,first_name,last_name,company_name,language,email,"
+    "phone,timezone,identity_kind,identity_answer,invoice_number,description,issued_on,"
+    "due_on,amount_original,amount_due,currency\n"
+)
 
 
-def add_debtor(stack: Stack, *, language: str, amount: str = "1480.00",
-               postcode: str = "75011") -> tuple[str, str]:
+def add_debtor(
+    stack: Stack, *, language: str, amount: str = "1480.00", postcode: str = "75011"
+) -> tuple[str, str]:
     """A fresh debtor and invoice for one test; returns (invoice number, link token)."""
     suffix = f"{time.monotonic_ns() % 10**9:09d}"
     invoice = f"T-{suffix}"
-    name = ("Mme,Claire,Durand" if language == "fr" else "Ms,Jane,Smith")
-    row = (f"T{suffix},consumer,{name},,{language},,,Europe/Paris,postcode,{postcode},{invoice},"
-           f"Test invoice,2024-11-05,2024-12-05,{amount},{amount},EUR\n")
+    name = "Mme,Claire,Durand" if language == "fr" else "Ms,Jane,Smith"
+    row = (
+        f"T{suffix},consumer,{name},,{language},,,Europe/Paris,postcode,{postcode},{invoice},"
+        f"Test invoice,2024-11-05,2024-12-05,{amount},{amount},EUR\n"
+    )
     path = stack.workdir / f"{invoice}.csv"
     path.write_text(CSV_HEADER + row, encoding="utf-8")
     stack.cli("import", "--creditor", "lumen", str(path))

@@ -35,9 +35,11 @@ class DemoDebtor:
 def widget_script() -> bytes:
     """The one script a creditor embeds: the vendored socket.io client, then our widget."""
     static = WEB_DIR / "static"
-    return (static / "vendor" / "socket.io.min.js").read_bytes() + b"\n" + (
-        static / "widget.src.js"
-    ).read_bytes()
+    return (
+        (static / "vendor" / "socket.io.min.js").read_bytes()
+        + b"\n"
+        + (static / "widget.src.js").read_bytes()
+    )
 
 
 def demo_hints() -> dict[str, str]:
@@ -45,18 +47,25 @@ def demo_hints() -> dict[str, str]:
     if not DEMO_CSV.exists():
         return {}
     with DEMO_CSV.open(newline="", encoding="utf-8") as handle:
-        return {row["invoice_number"]: f"{row['identity_kind']}: {row['identity_answer']}"
-                for row in csv.DictReader(handle)}
+        return {
+            row["invoice_number"]: f"{row['identity_kind']}: {row['identity_answer']}"
+            for row in csv.DictReader(handle)
+        }
 
 
-def build_routes(settings: Settings, sessions: sessionmaker[Session],
-                 signer: LinkSigner) -> list[Route]:
-    templates = Environment(loader=FileSystemLoader(WEB_DIR / "templates"),
-                            autoescape=select_autoescape(["html"]))
+def build_routes(
+    settings: Settings, sessions: sessionmaker[Session], signer: LinkSigner
+) -> list[Route]:
+    templates = Environment(
+        loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape(["html"])
+    )
 
     async def widget(_: Request) -> Response:
-        return Response(widget_script(), media_type="application/javascript",
-                        headers={"Cache-Control": "no-cache"})
+        return Response(
+            widget_script(),
+            media_type="application/javascript",
+            headers={"Cache-Control": "no-cache"},
+        )
 
     async def health(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -65,15 +74,18 @@ def build_routes(settings: Settings, sessions: sessionmaker[Session],
         hints = demo_hints()
         with sessions.begin() as session:
             rows = session.execute(
-                select(Debt, Debtor).join(Debtor, Debt.debtor_id == Debtor.id)
+                select(Debt, Debtor)
+                .join(Debtor, Debt.debtor_id == Debtor.id)
                 .join(Creditor, Debt.creditor_id == Creditor.id)
                 .where(Debt.invoice_number.in_(list(hints)))
                 .order_by(Debt.id)
             ).all()
             return [
                 DemoDebtor(
-                    name=" ".join(p for p in (debtor.salutation, debtor.first_name,
-                                              debtor.last_name) if p) or debtor.company_name,
+                    name=" ".join(
+                        p for p in (debtor.salutation, debtor.first_name, debtor.last_name) if p
+                    )
+                    or debtor.company_name,
                     language=debtor.language or "fr",
                     link=f"{settings.public_url}/?t={signer.sign(debt.id)}",
                     hint=hints[debt.invoice_number],
@@ -96,7 +108,9 @@ def build_routes(settings: Settings, sessions: sessionmaker[Session],
                 lang = lang or debt.debtor.language or settings.default_language
         debtors = demo_debtors() if settings.demo_page else []
         page = templates.get_template("demo.html").render(
-            token=token or "", lang=lang or settings.default_language, debtors=debtors,
+            token=token or "",
+            lang=lang or settings.default_language,
+            debtors=debtors,
         )
         return HTMLResponse(page)
 
@@ -108,6 +122,8 @@ def build_routes(settings: Settings, sessions: sessionmaker[Session],
 
 
 def _expired_page() -> str:
-    text = ("Ce lien n'est plus valable. Demandez un nouveau lien à votre créancier. / "
-            "This link is no longer valid. Please ask your creditor for a new one.")
+    text = (
+        "Ce lien n'est plus valable. Demandez un nouveau lien à votre créancier. / "
+        "This link is no longer valid. Please ask your creditor for a new one."
+    )
     return f"<!doctype html><meta charset='utf-8'><title>Ecoute</title><p>{html.escape(text)}</p>"

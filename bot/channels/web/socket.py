@@ -61,7 +61,9 @@ class WebChannel:
         self._pipeline = pipeline
         self._signer = signer
         self.sio = socketio.AsyncServer(
-            async_mode="asgi", cors_allowed_origins=cors_origins, logger=False,
+            async_mode="asgi",
+            cors_allowed_origins=cors_origins,
+            logger=False,
             engineio_logger=False,
         )
         self._register()
@@ -100,10 +102,12 @@ class WebChannel:
             session_id = data.get("session_id") if isinstance(data, dict) else None
             if not isinstance(session_id, str) or not session_id:
                 session_id = uuid.uuid4().hex
-            await self.sio.emit("session_confirm", session_id, room=sid)
             state = await self.sio.get_session(sid)
-            if state.get("token"):
-                await self._bind(sid, state["token"])
+            # Bind first: messages the widget queued are sent as soon as it reads the confirm.
+            conversation_id = await self._bind(sid, state["token"]) if state.get("token") else None
+            await self.sio.emit("session_confirm", session_id, room=sid)
+            if conversation_id is not None:
+                await self._start(conversation_id)
 
         @on("user_uttered")
         async def user_uttered(sid: str, data: Any = None) -> None:
@@ -117,40 +121,42 @@ class WebChannel:
             log.info("web session refused: %s", exc)
             await self._notice(sid, "link_required")
             return None
-        opened = await asyncio.to_thread(self._open, claims.debt_id)
-        if opened is None:
+        conversation_id = await asyncio.to_thread(self._open, claims.debt_id)
+        if conversation_id is None:
             await self._notice(sid, "link_required")
             return None
-        conversation_id, created = opened
         state = await self.sio.get_session(sid)
         state.update(token=token, conversation_id=conversation_id)
         await self.sio.save_session(sid, state)
         await self.sio.enter_room(sid, conversation_id)
-        if created:
-            await self._pipeline.submit(
-                convs.InboundMessage(conversation_id, CHANNEL, OPENING_TRIGGER, author="system")
-            )
-        else:
-            await self._pipeline.deliver_pending(conversation_id)
-            await self._pipeline.process(conversation_id)
         return conversation_id
 
-    def _open(self, debt_id: int) -> tuple[str, bool] | None:
+    async def _start(self, conversation_id: str) -> None:
+        """A new conversation opens with the greeting; an old one gets what it missed."""
+        stored = await self._pipeline.submit(
+            convs.InboundMessage(
+                conversation_id, CHANNEL, OPENING_TRIGGER, f"{conversation_id}:opening", "system"
+            )
+        )
+        if not stored:
+            await self._pipeline.deliver_pending(conversation_id)
+            await self._pipeline.process(conversation_id)
+
+    def _open(self, debt_id: int) -> str | None:
         with self._sessions.begin() as session:
             debt = session.get(Debt, debt_id)
             if debt is None:
                 return None
-            conversation, created = convs.open_conversation(
-                session, debt, CHANNEL, debt.debtor.language
-            )
-            return conversation.id, created
+            conversation, _ = convs.open_conversation(session, debt, CHANNEL, debt.debtor.language)
+            return conversation.id
 
     async def _on_user_uttered(self, sid: str, data: Any) -> None:
         if not isinstance(data, dict):
             await self._notice(sid, "empty_message")
             return
         text = data.get("message")
-        custom = data.get("customData") if isinstance(data.get("customData"), dict) else {}
+        raw_custom = data.get("customData")
+        custom: dict[str, Any] = raw_custom if isinstance(raw_custom, dict) else {}
         state = await self.sio.get_session(sid)
         conversation_id = state.get("conversation_id")
         if conversation_id is None:
@@ -161,6 +167,7 @@ class WebChannel:
             conversation_id = await self._bind(sid, str(token))
             if conversation_id is None:
                 return
+            await self._start(conversation_id)
         if not isinstance(text, str) or not text.strip():
             await self._notice(sid, "empty_message", conversation_id)
             return

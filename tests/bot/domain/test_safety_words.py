@@ -11,20 +11,24 @@ from bot.domain.keywords import keyword_intent
 from bot.domain.links import InvalidLink, LinkSigner
 
 
-@pytest.mark.parametrize(("kind", "stored", "typed", "ok"), [
-    ("postcode", "75011", "75011", True),
-    ("postcode", "75011", " 75 011 ", True),
-    ("postcode", "SW1A 1AA", "sw1a1aa", True),
-    ("postcode", "75011", "75012", False),
-    ("birth_date", "12/04/1981", "12/04/1981", True),
-    ("birth_date", "12/04/1981", "1981-04-12", True),
-    ("birth_date", "12/04/1981", "12 avril 1981", True),
-    ("birth_date", "12/04/1981", "12 April 1981", True),
-    ("birth_date", "12/04/1981", "04/12/1981", False),
-    ("birth_date", "12/04/1981", "hello", False),
-])
-def test_identity_answers_match_whatever_the_typing(kind: str, stored: str, typed: str,
-                                                    ok: bool) -> None:
+@pytest.mark.parametrize(
+    ("kind", "stored", "typed", "ok"),
+    [
+        ("postcode", "75011", "75011", True),
+        ("postcode", "75011", " 75 011 ", True),
+        ("postcode", "SW1A 1AA", "sw1a1aa", True),
+        ("postcode", "75011", "75012", False),
+        ("birth_date", "12/04/1981", "12/04/1981", True),
+        ("birth_date", "12/04/1981", "1981-04-12", True),
+        ("birth_date", "12/04/1981", "12 avril 1981", True),
+        ("birth_date", "12/04/1981", "12 April 1981", True),
+        ("birth_date", "12/04/1981", "04/12/1981", False),
+        ("birth_date", "12/04/1981", "hello", False),
+    ],
+)
+def test_identity_answers_match_whatever_the_typing(
+    kind: str, stored: str, typed: str, ok: bool
+) -> None:
     assert identity.check_answer(kind, typed, identity.hash_answer(kind, stored)) is ok
 
 
@@ -32,14 +36,24 @@ def test_identity_hash_is_salted() -> None:
     assert identity.hash_answer("postcode", "75011") != identity.hash_answer("postcode", "75011")
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("HUMAIN", "request_human"), ("humain", "request_human"), ("Human please", "request_human"),
-    ("je veux un HUMAIN", "request_human"), ("CONSEILLER svp", "request_human"),
-    ("STOP", "stop_contact"), ("stop", "stop_contact"), ("Arrêt", "stop_contact"),
-    ("UNSUBSCRIBE", "stop_contact"),
-    ("stop sending me the wrong invoice", None), ("un humain comme vous", None),
-    ("bonjour", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("HUMAIN", "request_human"),
+        ("humain", "request_human"),
+        ("Human please", "request_human"),
+        ("je veux un HUMAIN", "request_human"),
+        ("CONSEILLER svp", "request_human"),
+        ("STOP", "stop_contact"),
+        ("stop", "stop_contact"),
+        ("Arrêt", "stop_contact"),
+        ("UNSUBSCRIBE", "stop_contact"),
+        ("stop sending me the wrong invoice", None),
+        ("un humain comme vous", None),
+        ("bonjour", None),
+        ("", None),
+    ],
+)
 def test_keywords_work_in_any_state(text: str, intent: str | None) -> None:
     assert keyword_intent(text) == intent
 

@@ -9,12 +9,28 @@ import pytest
 
 from bot.domain.texts import INTENT_LABELS, PARAPHRASES, REASONS, TEXTS
 
-ALL = {**{f"text:{k}": v for k, v in TEXTS.items()},
-       **{f"paraphrase:{k}": v for k, v in PARAPHRASES.items()},
-       **{f"reason:{k}": v for k, v in REASONS.items()},
-       **{f"label:{k}": v for k, v in INTENT_LABELS.items()}}
-THREATS = ("huissier", "bailiff", "tribunal", "court", "police", "saisie", "seize", "dernier avis",
-           "final notice", "poursuites", "prosecut", "arrest", "avocat", "lawyer")
+ALL = {
+    **{f"text:{k}": v for k, v in TEXTS.items()},
+    **{f"paraphrase:{k}": v for k, v in PARAPHRASES.items()},
+    **{f"reason:{k}": v for k, v in REASONS.items()},
+    **{f"label:{k}": v for k, v in INTENT_LABELS.items()},
+}
+THREATS = (
+    "huissier",
+    "bailiff",
+    "tribunal",
+    "court",
+    "police",
+    "saisie",
+    "seize",
+    "dernier avis",
+    "final notice",
+    "poursuites",
+    "prosecut",
+    "arrest",
+    "avocat",
+    "lawyer",
+)
 
 
 def placeholders(text: str) -> set[str]:

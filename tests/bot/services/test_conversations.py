@@ -39,17 +39,23 @@ def test_replies_stay_undelivered_until_marked(session: Session) -> None:
     conversation = make_conversation(session, make_debt(session, make_creditor(session)))
     inbound = convs.store_inbound(session, convs.InboundMessage(conversation.id, "web", "oui"))
     assert inbound is not None
-    replies = convs.store_replies(session, inbound, [
-        convs.OutboundReply("Merci.", buttons=(("Oui", "/affirm"),)),
-        convs.OutboundReply("Autre chose ?"),
-    ])
+    replies = convs.store_replies(
+        session,
+        inbound,
+        [
+            convs.OutboundReply("Merci.", buttons=(("Oui", "/affirm"),)),
+            convs.OutboundReply("Autre chose ?"),
+        ],
+    )
 
     assert [m.id for m in convs.undelivered_outbound(session, conversation.id)] == [
-        m.id for m in replies]
+        m.id for m in replies
+    ]
     assert replies[0].payload == {"buttons": [{"title": "Oui", "payload": "/affirm"}]}
     convs.mark_delivered(session, [replies[0].id])
     assert [m.text for m in convs.undelivered_outbound(session, conversation.id)] == [
-        "Autre chose ?"]
+        "Autre chose ?"
+    ]
     assert inbound.status == MessageStatus.PROCESSED.value
 
 

@@ -13,10 +13,15 @@ from bot.db.models import Debt, Debtor
 from bot.domain import identity
 from bot.services.importer import ImportFailed, import_csv
 
-HEADER = ("external_ref,kind,salutation,first_name,last_name,company_name,language,email,phone,"
-          "timezone,identity_kind,identity_answer,invoice_number,description,issued_on,due_on,"
-          "amount_original,amount_due,currency\n")
-GOOD = "C-1,consumer,Mme,Claire,Durand,,fr,,,Europe/Paris,postcode,75011,F-1,,2024-03-01,2024-03-31,1480.00,,EUR\n"
+HEADER = (
+    "external_ref,kind,salutation,first_name,last_name,company_name,language,email,phone,"
+    "timezone,identity_kind,identity_answer,invoice_number,description,issued_on,due_on,"
+    "amount_original,amount_due,currency\n"
+)
+GOOD = (
+    "C-1,consumer,Mme,Claire,Durand,,fr,,,Europe/Paris,postcode,75011,F-1,,"
+    "2024-03-01,2024-03-31,1480.00,,EUR\n"
+)
 
 
 def write(tmp_path: Path, body: str) -> Path:
@@ -26,7 +31,8 @@ def write(tmp_path: Path, body: str) -> Path:
 
 
 def test_valid_file_creates_debtors_and_hashes_the_identity_answer(
-        session: Session, tmp_path: Path) -> None:
+    session: Session, tmp_path: Path
+) -> None:
     creditor = make_creditor(session)
     report = import_csv(session, creditor, write(tmp_path, GOOD + GOOD.replace("F-1", "F-2")))
 
@@ -39,7 +45,8 @@ def test_valid_file_creates_debtors_and_hashes_the_identity_answer(
 
 
 def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_written(
-        session: Session, tmp_path: Path) -> None:
+    session: Session, tmp_path: Path
+) -> None:
     creditor = make_creditor(session)
     bad_amount = GOOD.replace("F-1", "F-2").replace("1480.00", "1 480 EUR")
     bad_date = GOOD.replace("F-1", "F-3").replace("2024-03-31", "31/03/2024")
@@ -54,8 +61,9 @@ def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_written(
     assert any(e.startswith("line 4: due_on") for e in errors)
     assert any(e.startswith("line 5: unknown timezone") for e in errors)
     assert any(e.startswith("line 6: invoice F-1 already on line 2") for e in errors)
-    count = session.scalar(select(func.count()).select_from(Debt).where(
-        Debt.creditor_id == creditor.id))
+    count = session.scalar(
+        select(func.count()).select_from(Debt).where(Debt.creditor_id == creditor.id)
+    )
     assert count == 0
 
 
