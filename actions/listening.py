@@ -10,7 +10,7 @@ from __future__ import annotations
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.handoff import escalate_now
-from actions.runtime import EcouteAction, Turn, heard_from_slot, heard_to_slot
+from actions.runtime import EcouteAction, Say, Turn, heard_from_slot, heard_to_slot
 from bot.domain.paraphrase import Heard, detect_reason, paraphrase
 from bot.domain.texts import intent_label, render
 from bot.services import records
@@ -176,14 +176,10 @@ class ActionCorrectUnderstanding(EcouteAction):
         return events
 
 
-class ActionAcknowledge(EcouteAction):
+class ActionAcknowledge(Say):
     """A yes or a detail with nothing pending: thank and invite the debtor to say more."""
 
-    action_name = "action_acknowledge"
-
-    def respond(self, turn: Turn) -> list[EventType]:
-        turn.say("acknowledge_open_question")
-        return []
+    action_name, text_key = "action_acknowledge", "acknowledge_open_question"
 
 
 class ActionClarify(EcouteAction):
@@ -231,9 +227,5 @@ class ActionDefaultAskAffirmation(EcouteAction):
         return []
 
 
-class ActionDefaultAskRephrase(EcouteAction):
-    action_name = "action_default_ask_rephrase"
-
-    def respond(self, turn: Turn) -> list[EventType]:
-        turn.say("ask_rephrase")
-        return []
+class ActionDefaultAskRephrase(Say):
+    action_name, text_key = "action_default_ask_rephrase", "ask_rephrase"

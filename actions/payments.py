@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.runtime import EcouteAction, Turn, heard_from_slot
+from actions.runtime import EcouteAction, Say, Turn, heard_from_slot
 from bot.domain.paraphrase import Heard, payment_details
 from bot.services import records
 
 
-class ActionAskPaymentDetails(EcouteAction):
-    action_name = "action_ask_payment_details"
-
-    def respond(self, turn: Turn) -> list[EventType]:
-        turn.say("ask_payment_details")
-        return []
+class ActionAskPaymentDetails(Say):
+    action_name, text_key = "action_ask_payment_details", "ask_payment_details"
 
 
 class ActionRecordPaymentClaim(EcouteAction):

@@ -226,3 +226,13 @@ class EcouteAction(Action):
             log.exception("%s failed for conversation %s", self.name(), tracker.sender_id)
             dispatcher.utter_message(text=render("technical_problem", None))
             return []
+
+
+class Say(EcouteAction):
+    """An action whose whole job is one catalogue text (courtesy turns, form questions)."""
+
+    text_key = ""
+
+    def respond(self, turn: Turn) -> list[EventType]:
+        turn.say(self.text_key)
+        return []

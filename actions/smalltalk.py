@@ -4,31 +4,19 @@ from __future__ import annotations
 
 from rasa_sdk.events import EventType
 
-from actions.runtime import EcouteAction, Turn
+from actions.runtime import EcouteAction, Say, Turn
 
 
-class ActionGoodbye(EcouteAction):
-    action_name = "action_goodbye"
-
-    def respond(self, turn: Turn) -> list[EventType]:
-        turn.say("goodbye")
-        return []
+class ActionGoodbye(Say):
+    action_name, text_key = "action_goodbye", "goodbye"
 
 
-class ActionThank(EcouteAction):
-    action_name = "action_thank"
-
-    def respond(self, turn: Turn) -> list[EventType]:
-        turn.say("thank")
-        return []
+class ActionThank(Say):
+    action_name, text_key = "action_thank", "thank"
 
 
-class ActionAnythingElse(EcouteAction):
-    action_name = "action_anything_else"
-
-    def respond(self, turn: Turn) -> list[EventType]:
-        turn.say("anything_else")
-        return []
+class ActionAnythingElse(Say):
+    action_name, text_key = "action_anything_else", "anything_else"
 
 
 class ActionBotChallenge(EcouteAction):

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import Conversation, ConversationState, Message, MessageStatus
+from bot.db.models import Conversation, ConversationState, Message, MessageStatus, OptOut
 from bot.domain.keywords import keyword_intent
 from bot.domain.language import as_language, detect_language
 from bot.domain.texts import render
@@ -203,14 +203,43 @@ class MessagePipeline:
         await self.deliver(conversation_id, stored)
 
     async def _hold_for_agent(self, turn: _Turn) -> None:
+        """A person holds the conversation: keep the message for them, Rasa is not asked.
+
+        STOP still means stop in this state (compliance G-04): the opt-out is recorded here,
+        since the paused bot will not see it.
+        """
+        stop = turn.text == "/stop_contact"
+
         def hold() -> None:
             with self._sessions.begin() as session:
                 message = session.get(Message, turn.message_id)
                 assert message is not None
                 message.status = MessageStatus.ROUTED_TO_AGENT.value
+                if stop:
+                    conversation = session.get(Conversation, turn.conversation_id)
+                    assert conversation is not None
+                    session.add(
+                        OptOut(
+                            debtor_id=conversation.debtor_id,
+                            channel=None,
+                            source_conversation_id=conversation.id,
+                        )
+                    )
+                    convs.audit(
+                        session,
+                        "gateway",
+                        "opted_out",
+                        debtor_id=conversation.debtor_id,
+                        conversation_id=conversation.id,
+                        scope="all",
+                        while_state="agent",
+                    )
 
         await asyncio.to_thread(hold)
-        await self._notify_once(turn.conversation_id, "waiting_for_agent")
+        if stop:
+            await self.say(turn.conversation_id, "opted_out")
+        else:
+            await self._notify_once(turn.conversation_id, "waiting_for_agent")
 
     def _pending_conversations(self) -> list[str]:
         with self._sessions.begin() as session:

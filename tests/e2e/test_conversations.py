@@ -403,6 +403,14 @@ async def test_human_keyword_escalates_with_a_summary_and_pauses_the_bot(
         i=invoice,
     )
     assert stored == [("routed_to_agent",)]
+    stopped = await chat.say("STOP")  # stop still means stop while a person holds the thread
+    assert "STOP" not in texts(stopped) and texts(stopped)
+    assert rows(
+        stack,
+        "SELECT o.channel FROM opt_out o JOIN debt t ON t.debtor_id = o.debtor_id"
+        " WHERE t.invoice_number = :i",
+        i=invoice,
+    ) == [(None,)]
 
 
 @pytest.mark.parametrize(

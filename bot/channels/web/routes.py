@@ -42,13 +42,13 @@ def widget_script() -> bytes:
     )
 
 
-def demo_hints() -> dict[str, str]:
+def demo_hints() -> dict[str, tuple[str, str]]:
     """Clear identity answers of the demo debtors, read from the demo CSV (demo only)."""
     if not DEMO_CSV.exists():
         return {}
     with DEMO_CSV.open(newline="", encoding="utf-8") as handle:
         return {
-            row["invoice_number"]: f"{row['identity_kind']}: {row['identity_answer']}"
+            row["invoice_number"]: (row["identity_kind"], row["identity_answer"])
             for row in csv.DictReader(handle)
         }
 
@@ -88,7 +88,7 @@ def build_routes(
                     or debtor.company_name,
                     language=debtor.language or "fr",
                     link=f"{settings.public_url}/?t={signer.sign(debt.id)}",
-                    hint=hints[debt.invoice_number],
+                    hint=_hint(*hints[debt.invoice_number], debtor.language or "fr"),
                 )
                 for debt, debtor in rows
             ]
@@ -119,6 +119,22 @@ def build_routes(
         Route("/widget.js", widget),
         Route("/health", health),
     ]
+
+
+HINT_LABELS = {
+    ("postcode", "fr"): "code postal",
+    ("postcode", "en"): "postcode",
+    ("birth_date", "fr"): "date de naissance",
+    ("birth_date", "en"): "date of birth",
+}
+
+
+def _hint(kind: str, answer: str, language: str) -> str:
+    return (
+        f"{HINT_LABELS.get((kind, language), kind)} : {answer}"
+        if language == "fr"
+        else (f"{HINT_LABELS.get((kind, language), kind)}: {answer}")
+    )
 
 
 def _expired_page() -> str:
