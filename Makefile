@@ -69,7 +69,7 @@ chromium:
 		{ echo "could not install chromium (need root and Debian's repositories)"; exit 1; }; }
 
 test: install train chromium
-	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff check bot actions tests scripts migrations
 	$(VENV)/bin/mypy
 	$(MAKE) --no-print-directory validate
 	$(VENV)/bin/pytest -q
@@ -79,7 +79,7 @@ test-fast: install
 	$(VENV)/bin/pytest -q -m "not e2e and not browser"
 
 lint: install
-	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff check bot actions tests scripts migrations
 	$(VENV)/bin/mypy
 
 eval: install

@@ -11,7 +11,8 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import EcouteAction, Turn, runtime
-from bot.domain.texts import render
+from bot.domain.parsing import format_date, format_money
+from bot.domain.texts import LANGUAGES, Language, render
 from bot.services.records import check_identity, identity_locked, load_context
 
 VERIFIED, LOCKED = "verified", "locked"
@@ -90,12 +91,22 @@ class ActionAfterVerification(EcouteAction):
     def respond(self, turn: Turn) -> list[EventType]:
         debt = turn.ctx.debt
         if turn.ctx.verified:
-            turn.say(
-                "verified_open_question",
-                invoice=debt.invoice_number,
-                issued=turn.date(debt.issued_on),
-                amount=turn.money(debt.amount_due),
-                due=turn.date(debt.due_on),
+            # A postcode says nothing about the language: if still unknown, ask in both.
+            languages: tuple[Language, ...] = (
+                (turn.known_language,) if turn.known_language else LANGUAGES
+            )
+            turn.say_text(
+                "\n\n".join(
+                    render(
+                        "verified_open_question",
+                        lang,
+                        invoice=debt.invoice_number,
+                        issued=format_date(debt.issued_on, lang),
+                        amount=format_money(debt.amount_due, debt.currency, lang),
+                        due=format_date(debt.due_on, lang),
+                    )
+                    for lang in languages
+                )
             )
         else:
             turn.say_text(

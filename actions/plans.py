@@ -125,19 +125,14 @@ class ActionProposePlan(EcouteAction):
 
         if not require_verified(turn):
             return []
+        # A counter-proposal typed right after an offer wins over the earlier answer.
         latest = turn.latest_text()
-        text = (
-            latest
-            if latest
-            and (
-                turn.heard("request_instalments", latest).amount
-                or turn.heard("request_instalments", latest).months
-            )
-            else str(turn.slot("capacity_answer") or latest)
-        )
+        offer = offer_from(turn, latest) if latest else Offer()
+        if offer.is_empty:
+            offer = offer_from(turn, str(turn.slot("capacity_answer") or ""))
         ctx = turn.ctx
         allowed = allowed_levers(
-            frozenset(Lever(v) for v in ctx.creditor.levers if v in Lever._value2member_map_),
+            frozenset(Lever(v) for v in ctx.creditor.levers if v in {m.value for m in Lever}),
             hardship=any(c.category == "hardship" for c in records.causes_of(turn.session, ctx)),
             dispute_open=ctx.debt.status == "disputed",
             vulnerable=ctx.debtor.vulnerable,
@@ -148,7 +143,7 @@ class ActionProposePlan(EcouteAction):
         proposal = propose_plan(
             ctx.debt.amount_due,
             ctx.debt.currency,
-            offer_from(turn, text),
+            offer,
             records.plan_policy(ctx.creditor),
             turn.today,
             levers_allowed=levers_on,

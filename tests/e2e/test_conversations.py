@@ -557,3 +557,19 @@ async def test_rasa_down_the_debtor_waits_and_nothing_is_lost(
         await asyncio.to_thread(stack.start_rasa)  # the client keeps answering pings meanwhile
     answer = await chat.replies(first_timeout=60)
     assert invoice in texts(answer)
+
+
+async def test_unknown_language_is_asked_in_both_then_follows_the_debtor(
+    stack: Stack, open_chat: ChatFactory
+) -> None:
+    chat, invoice, said = await open_chat("")
+    assert "Bonjour" in texts(said) and "Hello" in texts(said)  # opening and open question
+    reply = await chat.say("Hello, I never received this invoice, can you send it again?")
+    assert "If I understood you correctly" in texts(reply) and "Si je" not in texts(reply)
+    ((language,),) = rows(
+        stack,
+        "SELECT c.language FROM conversation c JOIN debt t ON t.id = c.debt_id"
+        " WHERE t.invoice_number = :i",
+        i=invoice,
+    )
+    assert language == "en"
