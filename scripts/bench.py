@@ -65,8 +65,9 @@ async def gateway_turn(chat: Chat, text: str) -> float:
     return elapsed
 
 
-async def rasa_turn(client: httpx.AsyncClient, url: str, sender: str, text: str,
-                    lang: str) -> float:
+async def rasa_turn(
+    client: httpx.AsyncClient, url: str, sender: str, text: str, lang: str
+) -> float:
     started = time.perf_counter()
     response = await client.post(
         f"{url}/webhooks/rest/webhook",
@@ -87,9 +88,14 @@ async def measure(stack: Stack) -> None:
         chats.append((chat, lang))
     engine = sa.create_engine(stack.env["ECOUTE_DATABASE_URL"])
     with engine.connect() as conn:
-        senders = dict(conn.execute(sa.text(
-            "SELECT t.invoice_number, c.id FROM conversation c JOIN debt t ON t.id = c.debt_id "
-            "WHERE t.invoice_number LIKE 'BENCH-%'")).all())
+        senders = dict(
+            conn.execute(
+                sa.text(
+                    "SELECT t.invoice_number, c.id FROM conversation c JOIN debt t ON t.id = c.debt_id "
+                    "WHERE t.invoice_number LIKE 'BENCH-%'"
+                )
+            ).all()
+        )
     engine.dispose()
     ids = [(senders[invoice], lang) for invoice, lang in debtors]
 
@@ -112,8 +118,11 @@ async def measure(stack: Stack) -> None:
         ratio = percentile(through, 0.95) / percentile(bare, 0.95)
         print(f"   gateway p95 / bare p95 = {ratio:.2f}  (goal ≤ 2.0)")
 
-        print(f"\n2. throughput: {CONVERSATIONS} conversations at once, "
-              f"{CONCURRENT_TURNS_EACH} turns each", flush=True)
+        print(
+            f"\n2. throughput: {CONVERSATIONS} conversations at once, "
+            f"{CONCURRENT_TURNS_EACH} turns each",
+            flush=True,
+        )
 
         async def rasa_conversation(sender: str, lang: str) -> None:
             for _ in range(CONCURRENT_TURNS_EACH):
@@ -143,8 +152,10 @@ def _args(entry: tuple[str, str]) -> tuple[str, str, str]:
 
 def report(name: str, values: list[float]) -> None:
     ms = [v * 1000 for v in values]
-    print(f"   {name:<16} p50 {statistics.median(ms):6.1f} ms   p95 {percentile(ms, 0.95):6.1f} ms"
-          f"   max {max(ms):6.1f} ms")
+    print(
+        f"   {name:<16} p50 {statistics.median(ms):6.1f} ms   p95 {percentile(ms, 0.95):6.1f} ms"
+        f"   max {max(ms):6.1f} ms"
+    )
 
 
 def main() -> int:
