@@ -114,8 +114,10 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # No access log: request lines carry debtor link tokens (?t=…, ?token=…).
     uvicorn.run(
         "bot.app:create_app",
+        access_log=False,
         factory=True,
         host=settings.host,
         port=settings.port,
