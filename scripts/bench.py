@@ -91,8 +91,8 @@ async def measure(stack: Stack) -> None:
         senders = dict(
             conn.execute(
                 sa.text(
-                    "SELECT t.invoice_number, c.id FROM conversation c JOIN debt t ON t.id = c.debt_id "
-                    "WHERE t.invoice_number LIKE 'BENCH-%'"
+                    "SELECT t.invoice_number, c.id FROM conversation c"
+                    " JOIN debt t ON t.id = c.debt_id WHERE t.invoice_number LIKE 'BENCH-%'"
                 )
             ).all()
         )
