@@ -21,7 +21,6 @@ class BotMessage:
 class RasaClient:
     def __init__(self, base_url: str, timeout: float, client: httpx.AsyncClient | None = None):
         self._url = f"{base_url}/webhooks/rest/webhook"
-        self._base = base_url
         self._client = client or httpx.AsyncClient(timeout=timeout)
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[BotMessage]:
@@ -35,13 +34,6 @@ class RasaClient:
             raise RasaUnavailable(f"HTTP {response.status_code}")
         response.raise_for_status()
         return [_bot_message(item) for item in response.json() if isinstance(item, dict)]
-
-    async def is_ready(self) -> bool:
-        try:
-            response = await self._client.get(f"{self._base}/status")
-        except httpx.HTTPError:
-            return False
-        return response.status_code == 200
 
     async def aclose(self) -> None:
         await self._client.aclose()
