@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -24,7 +23,7 @@ class SettingsError(RuntimeError):
 
 
 class Settings(BaseSettings):
-    """Typed view of the environment, read once per process (see ``get_settings``)."""
+    """Typed view of the environment, read once per process by its composition root."""
 
     model_config = SettingsConfigDict(env_prefix="ECOUTE_", extra="ignore")
 
@@ -111,9 +110,3 @@ def load_settings() -> Settings:
     if settings.environment == "production" and settings.demo_page:
         raise SettingsError("ECOUTE_DEMO_PAGE cannot be enabled in production")
     return settings
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """Cached settings for processes that need them in many places; tests call cache_clear()."""
-    return load_settings()

@@ -277,10 +277,6 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "I am passing our conversation to a member of the {creditor} team, who will "
         "answer you here. Our advisers are available {hours}.",
     },
-    "office_hours": {
-        "fr": "du lundi au vendredi, de 9 h à 18 h",
-        "en": "Monday to Friday, 9 am to 6 pm",
-    },
     "waiting_for_agent": {
         "fr": "Votre message a bien été transmis à l'équipe. Une personne vous répondra ici.",
         "en": "Your message has been passed to the team. A person will answer you here.",

@@ -10,7 +10,6 @@ from rasa_sdk.executor import ActionExecutor
 from sqlalchemy import Engine
 
 import actions.runtime
-from bot.settings import get_settings
 
 
 @pytest.fixture
@@ -19,7 +18,6 @@ def executor(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Action
     url = engine.url.render_as_string(hide_password=False)
     monkeypatch.setenv("ECOUTE_DATABASE_URL", url.replace("postgresql+psycopg", "postgresql"))
     monkeypatch.setenv("ECOUTE_FROZEN_TODAY", "2025-01-10")
-    get_settings.cache_clear()
     actions.runtime.reset()
     if engine.dialect.name == "postgresql":
         schema = engine.dialect.default_schema_name
