@@ -61,6 +61,18 @@ class Context:
         return self.conversation.verified_at is not None
 
 
+def _audit(session: Session, ctx: Context, action: str, **detail: object) -> None:
+    """Every fact the bot records leaves one audit line tied to the debtor and conversation."""
+    audit(
+        session,
+        BOT,
+        action,
+        debtor_id=ctx.debtor.id,
+        conversation_id=ctx.conversation.id,
+        **detail,
+    )
+
+
 def load_context(session: Session, conversation_id: str) -> Context:
     conversation = session.get(Conversation, conversation_id)
     if conversation is None:
@@ -112,13 +124,7 @@ def check_identity(
         debtor.identity_failures = 0
         debtor.identity_locked_until = None
         ctx.conversation.verified_at = now
-        audit(
-            session,
-            BOT,
-            "identity_verified",
-            debtor_id=debtor.id,
-            conversation_id=ctx.conversation.id,
-        )
+        _audit(session, ctx, "identity_verified")
         return IdentityResult(True, False, max_attempts)
     debtor.identity_failures += 1
     left = max(0, max_attempts - debtor.identity_failures)
@@ -126,14 +132,7 @@ def check_identity(
     if locked:
         debtor.identity_locked_until = now + timedelta(hours=lock_hours)
         debtor.identity_failures = 0
-    audit(
-        session,
-        BOT,
-        "identity_failed",
-        debtor_id=debtor.id,
-        conversation_id=ctx.conversation.id,
-        locked=locked,
-    )
+    _audit(session, ctx, "identity_failed", locked=locked)
     return IdentityResult(False, locked, left)
 
 
@@ -181,12 +180,10 @@ def reject_classification(session: Session, ctx: Context, classification_id: int
     if row is None:
         return
     row.status = "corrected"
-    audit(
+    _audit(
         session,
-        BOT,
+        ctx,
         "paraphrase_rejected",
-        debtor_id=ctx.debtor.id,
-        conversation_id=ctx.conversation.id,
         predicted_intent=row.predicted_intent,
     )
 
@@ -202,12 +199,10 @@ def record_cause(
         statement=statement,
     )
     session.add(cause)
-    audit(
+    _audit(
         session,
-        BOT,
+        ctx,
         "cause_recorded",
-        debtor_id=ctx.debtor.id,
-        conversation_id=ctx.conversation.id,
         category=category,
         detail=detail,
     )
@@ -238,12 +233,10 @@ def store_proposal(session: Session, ctx: Context, proposal: PlanProposal) -> Pa
     )
     session.add(row)
     session.flush()
-    audit(
+    _audit(
         session,
-        BOT,
+        ctx,
         "plan_proposed",
-        debtor_id=ctx.debtor.id,
-        conversation_id=ctx.conversation.id,
         plan_id=row.id,
         total=str(plan.total),
         count=len(plan.instalments),
@@ -264,12 +257,10 @@ def accept_plan(session: Session, ctx: Context, plan_id: int) -> PaymentPlan | N
         other.status = "replaced"
     row.status = "accepted"
     row.accepted_at = utcnow()
-    audit(
+    _audit(
         session,
-        BOT,
+        ctx,
         "plan_accepted",
-        debtor_id=ctx.debtor.id,
-        conversation_id=ctx.conversation.id,
         plan_id=row.id,
         total=str(row.total),
     )
@@ -306,12 +297,10 @@ def plan_from_row(row: PaymentPlan) -> Plan:
 def pause_collection(session: Session, ctx: Context, reason: str) -> None:
     ctx.debt.collection_paused = True
     ctx.debt.pause_reason = reason
-    audit(
+    _audit(
         session,
-        BOT,
+        ctx,
         "collection_paused",
-        debtor_id=ctx.debtor.id,
-        conversation_id=ctx.conversation.id,
         debt_id=ctx.debt.id,
         reason=reason,
     )
@@ -331,12 +320,10 @@ def record_dispute(
     ctx.debt.status = "disputed"
     pause_collection(session, ctx, "dispute")
     session.flush()
-    audit(
+    _audit(
         session,
-        BOT,
+        ctx,
         "dispute_recorded",
-        debtor_id=ctx.debtor.id,
-        conversation_id=ctx.conversation.id,
         dispute_id=dispute.id,
         category=category,
     )
@@ -353,12 +340,10 @@ def open_ticket(session: Session, ctx: Context, kind: str, description: str) -> 
     )
     session.add(ticket)
     session.flush()
-    audit(
+    _audit(
         session,
-        BOT,
+        ctx,
         "ticket_opened",
-        debtor_id=ctx.debtor.id,
-        conversation_id=ctx.conversation.id,
         ticket_id=ticket.id,
         kind=kind,
     )
@@ -403,12 +388,10 @@ def record_promise(
     )
     session.add(promise)
     session.flush()
-    audit(
+    _audit(
         session,
-        BOT,
+        ctx,
         "promise_recorded",
-        debtor_id=ctx.debtor.id,
-        conversation_id=ctx.conversation.id,
         promise_id=promise.id,
         promised_on=promised_on.isoformat(),
         amount=str(amount),
@@ -424,12 +407,10 @@ def escalate(session: Session, ctx: Context, reason: str, summary: str) -> Escal
     session.add(escalation)
     ctx.conversation.state = ConversationState.WAITING_AGENT.value
     session.flush()
-    audit(
+    _audit(
         session,
-        BOT,
+        ctx,
         "escalated",
-        debtor_id=ctx.debtor.id,
-        conversation_id=ctx.conversation.id,
         escalation_id=escalation.id,
         reason=reason,
     )
@@ -442,12 +423,10 @@ def opt_out(session: Session, ctx: Context, channel: str | None) -> OptOut:
     )
     session.add(row)
     ctx.conversation.state = ConversationState.OPTED_OUT.value
-    audit(
+    _audit(
         session,
-        BOT,
+        ctx,
         "opted_out",
-        debtor_id=ctx.debtor.id,
-        conversation_id=ctx.conversation.id,
         scope=channel or "all",
     )
     return row
@@ -479,12 +458,10 @@ def mark_wrong_person(session: Session, ctx: Context) -> None:
         "master_data_error",
         f"Contact on channel {ctx.conversation.channel} reached someone else.",
     )
-    audit(
+    _audit(
         session,
-        BOT,
+        ctx,
         "wrong_person",
-        debtor_id=ctx.debtor.id,
-        conversation_id=ctx.conversation.id,
         channel=ctx.conversation.channel,
     )
 
@@ -497,12 +474,10 @@ def flag_vulnerable(session: Session, ctx: Context) -> None:
     ctx.debtor.vulnerable = True
     pause_collection(session, ctx, "vulnerability")
     record_cause(session, ctx, "vulnerability", "", "")
-    audit(
+    _audit(
         session,
-        BOT,
+        ctx,
         "vulnerability_flagged",
-        debtor_id=ctx.debtor.id,
-        conversation_id=ctx.conversation.id,
     )
 
 
