@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import re
 
 import pytest
 
@@ -59,13 +59,21 @@ def test_keywords_work_in_any_state(text: str, intent: str | None) -> None:
 
 
 def test_links_verify_and_expire() -> None:
-    signer = LinkSigner("s" * 32, ttl_seconds=1)
-    token = signer.sign(42)
-    assert signer.verify(token).debt_id == 42
+    signer = LinkSigner("s" * 32, ttl_seconds=60)
+    token = signer.sign(42, now=1_000_000)
+    assert signer.verify(token, now=1_000_030).debt_id == 42
     with pytest.raises(InvalidLink, match="signature"):
-        LinkSigner("other-secret" * 3, 60).verify(token)
+        LinkSigner("other-secret" * 3, 60).verify(token, now=1_000_030)
     with pytest.raises(InvalidLink, match="signature"):
-        signer.verify(token[:-2] + "xx")
-    time.sleep(2.1)
+        signer.verify(token[:-2] + ("xx" if not token.endswith("xx") else "yy"), now=1_000_030)
+    with pytest.raises(InvalidLink, match="signature"):
+        signer.verify("é" * len(token), now=1_000_030)
     with pytest.raises(InvalidLink, match="expired"):
-        signer.verify(token)
+        signer.verify(token, now=1_000_061)
+
+
+def test_link_tokens_fit_a_telegram_start_parameter() -> None:
+    """Telegram deep links accept 1-64 characters of A-Z, a-z, 0-9, _ and -."""
+    signer = LinkSigner("s" * 32, ttl_seconds=72 * 3600)
+    for debt_id in (1, 99_999, 2**32 - 1):
+        assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", signer.sign(debt_id))
