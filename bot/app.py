@@ -15,6 +15,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.handlers import TelegramHandlers
+from bot.channels.telegram.webhook import webhook_route
 from bot.channels.web.routes import build_routes
 from bot.channels.web.socket import WebChannel
 from bot.db.session import make_engine, make_session_factory
@@ -37,9 +40,12 @@ class Ecoute:
     pipeline: MessagePipeline
     web: WebChannel
     signer: LinkSigner
+    telegram: TelegramChannel | None = None
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
     async def start(self) -> None:
+        if self.telegram is not None:
+            await self.telegram.start()
         self._tasks.append(asyncio.create_task(self._replay_loop(), name="replay-pending"))
         log.info(
             "gateway started on %s:%s (Rasa at %s)",
@@ -55,6 +61,8 @@ class Ecoute:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        if self.telegram is not None:
+            await self.telegram.stop()
         await self.rasa.aclose()
         self.engine.dispose()
         log.info("gateway stopped; database connections closed")
@@ -77,7 +85,11 @@ def build(settings: Settings | None = None, engine: Engine | None = None) -> Eco
     pipeline = MessagePipeline(sessions, rasa)
     signer = LinkSigner(settings.link_secret_value(), settings.link_ttl_hours * 3600)
     web = WebChannel(sessions, pipeline, signer)
-    return Ecoute(settings, engine, sessions, rasa, pipeline, web, signer)
+    telegram = None
+    if settings.telegram_token is not None:
+        handlers = TelegramHandlers(settings, sessions, pipeline, signer)
+        telegram = TelegramChannel(settings, sessions, pipeline, handlers)
+    return Ecoute(settings, engine, sessions, rasa, pipeline, web, signer, telegram)
 
 
 def asgi_app(ecoute: Ecoute) -> socketio.ASGIApp:
@@ -91,9 +103,11 @@ def asgi_app(ecoute: Ecoute) -> socketio.ASGIApp:
         finally:
             await ecoute.stop()
 
-    web_app = Starlette(
-        routes=build_routes(ecoute.settings, ecoute.sessions, ecoute.signer), lifespan=lifespan
-    )
+    routes = build_routes(ecoute.settings, ecoute.sessions, ecoute.signer)
+    if ecoute.telegram is not None and ecoute.settings.telegram_mode == "webhook":
+        secret = ecoute.settings.telegram_webhook_secret_value()
+        routes.append(webhook_route(ecoute.telegram, secret))
+    web_app = Starlette(routes=routes, lifespan=lifespan)
     return socketio.ASGIApp(ecoute.web.sio, other_asgi_app=web_app, socketio_path="socket.io")
 
 

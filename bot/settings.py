@@ -51,6 +51,24 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     office_hours_fr: str = "du lundi au vendredi, de 9 h à 18 h"
     office_hours_en: str = "Monday to Friday, 9 am to 6 pm"
+    telegram_token: SecretStr | None = Field(
+        None, description="Bot API token from @BotFather; setting it enables the Telegram channel"
+    )
+    telegram_mode: Literal["polling", "webhook"] = Field(
+        "polling", description="webhook: Telegram posts to <public_url>/telegram/webhook"
+    )
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org",
+        description="Bot API server root (a self-hosted telegram-bot-api, or the test server)",
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, description="X-Telegram-Bot-Api-Secret-Token; generated under var/ in development"
+    )
+    telegram_bot_username: str = Field(
+        "", description="for t.me deep links; read from getMe if empty"
+    )
+    telegram_poll_timeout_seconds: int = Field(25, ge=0, le=50)
+    attachment_max_bytes: int = Field(10 * 1024 * 1024, gt=0, le=50 * 1024 * 1024)
     frozen_today: date | None = Field(
         None, description="pretend today is this date (tests and demos); empty = the real clock"
     )
@@ -66,7 +84,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return value
 
-    @field_validator("rasa_url", "public_url")
+    @field_validator("rasa_url", "public_url", "telegram_api_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
@@ -85,13 +103,25 @@ class Settings(BaseSettings):
 
     def link_secret_value(self) -> str:
         """The link-signing secret; in development one is generated once and kept in var/."""
-        if self.link_secret is not None:
-            return self.link_secret.get_secret_value()
+        return self._secret(self.link_secret, "link-secret", "ECOUTE_LINK_SECRET")
+
+    def telegram_webhook_secret_value(self) -> str:
+        """Telegram echoes it in a header on every webhook call; anything else is refused."""
+        return self._secret(
+            self.telegram_webhook_secret,
+            "telegram-webhook-secret",
+            "ECOUTE_TELEGRAM_WEBHOOK_SECRET",
+        )
+
+    def _secret(self, value: SecretStr | None, filename: str, variable: str) -> str:
+        if value is not None:
+            return value.get_secret_value()
         if self.environment == "production":
-            raise SettingsError("ECOUTE_LINK_SECRET must be set in production")
-        path = self.var_dir / "link-secret"
+            raise SettingsError(f"{variable} must be set in production")
+        path = self.var_dir / filename
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and - in a secret token.
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()

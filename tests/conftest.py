@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from fake_telegram import FakeTelegram
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
-from stack import Stack, running_stack
+from stack import TELEGRAM_TOKEN, Stack, running_stack
 
 from bot.db.migrate import upgrade
 from bot.db.session import make_engine, make_session_factory
@@ -69,7 +70,16 @@ def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """One real stack (action server, Rasa, gateway) for every end-to-end and browser test."""
-    with running_stack(tmp_path_factory.mktemp("stack")) as running:
+def telegram() -> Iterator[FakeTelegram]:
+    """The fake Bot API server the stack's gateway talks to (Telegram is unreachable here)."""
+    fake = FakeTelegram(TELEGRAM_TOKEN).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram) -> Iterator[Stack]:
+    """One real stack (action server, Rasa, gateway with web and Telegram channels) for every
+    end-to-end and browser test."""
+    with running_stack(tmp_path_factory.mktemp("stack"), telegram_api=telegram.base_url) as running:
         yield running

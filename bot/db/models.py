@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -179,6 +180,8 @@ class ChannelBinding(Base):
     debtor_id: Mapped[int] = mapped_column(ForeignKey("debtor.id"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(200))
+    # The invoice the debtor's link was for: a bound chat talks about it.
+    debt_id: Mapped[int | None] = mapped_column(ForeignKey("debt.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column()
@@ -378,3 +381,36 @@ class AuditEvent(Base):
     debtor_id: Mapped[int | None] = mapped_column(ForeignKey("debtor.id"), index=True)
     conversation_id: Mapped[str | None] = mapped_column(String(32))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TelegramUpdate(Base):
+    """Telegram's inbox: each update stored (unique ``update_id``) before it is processed.
+
+    Telegram re-delivers an update it thinks was not received; the unique id makes the
+    second copy a no-op, and a pending row is processed again after a crash.
+    """
+
+    __tablename__ = "telegram_update"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|processed|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(300))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column()
+
+
+class Attachment(Base):
+    """A file the debtor sent (e.g. a proof of payment), kept for the agent, never read by Rasa."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversation.id"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    mime_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(400))  # relative to the attachments directory
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -377,6 +377,57 @@ TEXTS: dict[str, dict[Language, str]] = {
         "fr": "Votre message semble vide. Pouvez-vous l'écrire à nouveau ?",
         "en": "Your message seems empty. Could you type it again?",
     },
+    # --- Telegram notices (a chat is bound to a debtor only through their signed link)
+    "telegram_unbound": {
+        "fr": "Bonjour, je suis un assistant automatisé. Pour parler de votre dossier, ouvrez "
+        "le lien Telegram personnel que vous avez reçu : sans lui, je ne peux rien vous dire "
+        "sur un dossier. Pour parler à une personne, contactez la société qui vous a écrit.",
+        "en": "Hello, I am an automated assistant. To discuss your file, please open the "
+        "personal Telegram link you received: without it, I cannot tell you anything about a "
+        "file. To talk to a person, contact the company that wrote to you.",
+    },
+    "telegram_link_invalid": {
+        "fr": "Ce lien n'est plus valable ou il est incomplet. Demandez un nouveau lien à la "
+        "société qui vous a écrit ; elle peut aussi vous mettre en relation avec une personne.",
+        "en": "This link is no longer valid or is incomplete. Please ask the company that "
+        "wrote to you for a new link; they can also put you in touch with a person.",
+    },
+    "telegram_unlinked": {
+        "fr": "Ce chat n'est plus relié à votre dossier. Vous pourrez le relier à nouveau en "
+        "ouvrant votre lien personnel. Pour parler à une personne, écrivez-nous via ce lien.",
+        "en": "This chat is no longer linked to your file. You can link it again by opening "
+        "your personal link. To talk to a person, write to us through that link.",
+    },
+    "edited_unsupported": {
+        "fr": "Je ne peux pas prendre en compte un message modifié. Pouvez-vous m'envoyer "
+        "votre correction dans un nouveau message ? Écrivez HUMAIN pour parler à une personne.",
+        "en": "I cannot take an edited message into account. Could you send your correction "
+        "as a new message? Type HUMAN to talk to a person.",
+    },
+    "media_unsupported": {
+        "fr": "Je ne sais lire que les messages écrits. Pour un justificatif, comme une preuve "
+        "de paiement, envoyez-le en tant que fichier : il sera joint à votre dossier pour une "
+        "personne de l'équipe. Écrivez HUMAIN pour parler à une personne.",
+        "en": "I can only read written messages. For a supporting document, such as a proof of "
+        "payment, send it as a file: it will be added to your file for a member of the team. "
+        "Type HUMAN to talk to a person.",
+    },
+    "document_received": {
+        "fr": "Merci, j'ai bien reçu votre document « {filename} ». Il est joint à votre dossier "
+        "et une personne de l'équipe le consultera. Écrivez HUMAIN pour parler à une personne.",
+        "en": "Thank you, I have received your document \"{filename}\". It has been added to "
+        "your file and a member of the team will look at it. Type HUMAN to talk to a person.",
+    },
+    "document_too_large": {
+        "fr": "Ce fichier est trop volumineux pour moi (maximum {limit} Mo). Pouvez-vous en "
+        "envoyer une version plus légère ? Écrivez HUMAIN pour parler à une personne.",
+        "en": "This file is too large for me (at most {limit} MB). Could you send a smaller "
+        "version? Type HUMAN to talk to a person.",
+    },
+    "choice_expired": {
+        "fr": "Ce choix n'est plus disponible : écrivez-moi votre réponse.",
+        "en": "This choice is no longer available: please type your answer.",
+    },
     "message_too_long": {
         "fr": "Votre message est un peu long pour moi. Pouvez-vous le résumer en quelques "
         "phrases ?",

@@ -111,6 +111,10 @@ class MessagePipeline:
         return len(ids)
 
     async def deliver(self, conversation_id: str, messages: list[Outgoing]) -> None:
+        """Hand stored messages to their channel one by one; each is marked once it went out.
+
+        Stops at the first that does not go out, so the order is kept for the next attempt.
+        """
         if not messages:
             return
         channel = await asyncio.to_thread(self._channel_of, conversation_id)
@@ -118,22 +122,28 @@ class MessagePipeline:
         if deliver is None:
             log.error("no adapter for channel %s; messages stay pending", channel)
             return
-        try:
-            delivered = await deliver(messages)
-        except Exception:  # an adapter failure must not lose the stored replies
-            log.exception("delivery failed on %s for conversation %s", channel, conversation_id)
-            return
-        if delivered:
-            await asyncio.to_thread(self._mark_delivered, [m.message_id for m in messages])
+        for message in messages:
+            try:
+                delivered = await deliver([message])
+            except Exception:  # an adapter failure must not lose the stored replies
+                log.exception("delivery failed on %s for conversation %s", channel, conversation_id)
+                return
+            if not delivered:
+                return
+            await asyncio.to_thread(self._mark_delivered, [message.message_id])
 
     async def deliver_pending(self, conversation_id: str) -> None:
         """Re-send what was stored but never reached the debtor (e.g. after a reconnect)."""
         pending = await asyncio.to_thread(self._undelivered, conversation_id)
         await self.deliver(conversation_id, pending)
 
-    async def say(self, conversation_id: str, key: str, author: str = "system") -> None:
+    async def say(
+        self, conversation_id: str, key: str, author: str = "system", **values: object
+    ) -> None:
         """Store and deliver one catalogue text in the conversation's language."""
-        stored = await asyncio.to_thread(self._store_notice, conversation_id, key, author, False)
+        stored = await asyncio.to_thread(
+            self._store_notice, conversation_id, key, author, False, values
+        )
         await self.deliver(conversation_id, stored)
 
     # --- database work (runs in a worker thread, one transaction each) ----------------------
@@ -181,13 +191,18 @@ class MessagePipeline:
             return [outgoing(m) for m in stored]
 
     def _store_notice(
-        self, conversation_id: str, key: str, author: str, once: bool
+        self,
+        conversation_id: str,
+        key: str,
+        author: str,
+        once: bool,
+        values: dict[str, object] | None = None,
     ) -> list[Outgoing]:
         with self._sessions.begin() as session:
             conversation = session.get(Conversation, conversation_id)
             assert conversation is not None
             language = as_language(conversation.language or conversation.debtor.language)
-            text = render(key, language)
+            text = render(key, language, **(values or {}))
             if once and convs.recently_told(session, conversation_id, text, NOTICE_REPEAT_MINUTES):
                 return []
             message = convs.add_outbound(

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 PYTHON = Path(sys.executable)
 FROZEN_TODAY = "2025-01-10"
+TELEGRAM_TOKEN = "123456:TEST-TOKEN"
 
 
 def free_port() -> int:
@@ -126,9 +127,17 @@ class Stack:
         )
         wait_http(f"{self.rasa_url}/", 240, proc)
 
-    def start_gateway(self) -> None:
+    def start_gateway(self, **env: str) -> None:
+        """Start (or restart) the gateway, with extra ``ECOUTE_*`` settings if given."""
+        self.env.update(env)
         proc = self._spawn("gateway", [str(PYTHON), "-m", "bot.cli", "serve"])
         wait_http(f"{self.gateway_url}/health", 60, proc)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL, as a crash: no shutdown hook runs."""
+        proc = self.procs.pop(name)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
 
     def stop(self, name: str) -> None:
         proc = self.procs.pop(name, None)
@@ -151,7 +160,9 @@ class Stack:
 
 
 @contextmanager
-def running_stack(workdir: Path, *, rasa_url: str | None = None) -> Iterator[Stack]:
+def running_stack(
+    workdir: Path, *, rasa_url: str | None = None, telegram_api: str | None = None
+) -> Iterator[Stack]:
     if not (ROOT / "models").exists() or not list((ROOT / "models").glob("*.tar.gz")):
         raise RuntimeError("no trained model in models/: run `make train` first")
     env = dict(os.environ)
@@ -172,6 +183,14 @@ def running_stack(workdir: Path, *, rasa_url: str | None = None) -> Iterator[Sta
             "TF_CPP_MIN_LOG_LEVEL": "2",
         }
     )
+    if telegram_api is not None:
+        env.update(
+            {
+                "ECOUTE_TELEGRAM_TOKEN": TELEGRAM_TOKEN,
+                "ECOUTE_TELEGRAM_API_BASE_URL": telegram_api,
+                "ECOUTE_TELEGRAM_MODE": "webhook",
+            }
+        )
     stack.cli("migrate")
     stack.cli("load-demo")
     try:
