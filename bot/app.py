@@ -8,22 +8,27 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import socketio
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.handlers import TelegramHandlers
 from bot.channels.telegram.webhook import webhook_route
 from bot.channels.web.routes import build_routes
 from bot.channels.web.socket import WebChannel
+from bot.console.live import ConsoleLive
+from bot.console.routes import Console
 from bot.db.session import make_engine, make_session_factory
 from bot.domain.links import LinkSigner
 from bot.gateway.pipeline import MessagePipeline
 from bot.gateway.rasa_client import RasaClient
+from bot.services import handoff
 from bot.settings import Settings, load_settings
 
 log = logging.getLogger("ecoute")
@@ -40,6 +45,7 @@ class Ecoute:
     pipeline: MessagePipeline
     web: WebChannel
     signer: LinkSigner
+    console: Console
     telegram: TelegramChannel | None = None
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
@@ -68,28 +74,53 @@ class Ecoute:
         log.info("gateway stopped; database connections closed")
 
     async def _replay_loop(self) -> None:
-        """Pick up messages that wait for Rasa (it was down, or the gateway restarted)."""
+        """Pick up messages that wait for Rasa (it was down, or the gateway restarted), and
+        tell debtors honestly when no person has answered them in time."""
         while True:
             try:
                 await self.pipeline.replay_pending()
+                await self._tell_unanswered()
             except Exception:
                 log.exception("replaying pending messages failed; will retry")
             await asyncio.sleep(self.settings.pending_retry_seconds)
+
+    async def _tell_unanswered(self) -> None:
+        def due() -> list[str]:
+            with self.sessions.begin() as session:
+                wait = timedelta(minutes=self.settings.agent_answer_minutes)
+                return handoff.unanswered(session, wait)
+
+        for conversation_id in await asyncio.to_thread(due):
+            await self.pipeline.say(
+                conversation_id,
+                "no_agent_yet",
+                buttons=(
+                    ("button_callback", "/callback_request"),
+                    ("button_email", "/email_follow_up"),
+                ),
+                hours={"fr": self.settings.office_hours_fr, "en": self.settings.office_hours_en},
+            )
 
 
 def build(settings: Settings | None = None, engine: Engine | None = None) -> Ecoute:
     settings = settings or load_settings()
     engine = engine or make_engine(settings.resolved_database_url)
     sessions = make_session_factory(engine)
-    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    rasa = RasaClient(
+        settings.rasa_url, settings.rasa_timeout_seconds, api_token=settings.rasa_token_value()
+    )
     pipeline = MessagePipeline(sessions, rasa)
     signer = LinkSigner(settings.link_secret_value(), settings.link_ttl_hours * 3600)
     web = WebChannel(sessions, pipeline, signer)
+    live = ConsoleLive(
+        web.sio, sessions, pipeline, settings.session_secret_value(), settings.session_hours * 3600
+    )
+    console = Console(settings, sessions, pipeline, rasa, live)
     telegram = None
     if settings.telegram_token is not None:
         handlers = TelegramHandlers(settings, sessions, pipeline, signer)
         telegram = TelegramChannel(settings, sessions, pipeline, handlers)
-    return Ecoute(settings, engine, sessions, rasa, pipeline, web, signer, telegram)
+    return Ecoute(settings, engine, sessions, rasa, pipeline, web, signer, console, telegram)
 
 
 def asgi_app(ecoute: Ecoute) -> socketio.ASGIApp:
@@ -103,7 +134,10 @@ def asgi_app(ecoute: Ecoute) -> socketio.ASGIApp:
         finally:
             await ecoute.stop()
 
-    routes = build_routes(ecoute.settings, ecoute.sessions, ecoute.signer)
+    routes: list[BaseRoute] = [
+        *build_routes(ecoute.settings, ecoute.sessions, ecoute.signer),
+        ecoute.console.mount(),
+    ]
     if ecoute.telegram is not None and ecoute.settings.telegram_mode == "webhook":
         secret = ecoute.settings.telegram_webhook_secret_value()
         routes.append(webhook_route(ecoute.telegram, secret))

@@ -1,10 +1,14 @@
-"""``ecoute``: the operator's command line (migrate, import, demo data, links, serve)."""
+"""``ecoute``: the operator's command line (migrate, import, demo data, links, console
+users, serve)."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
+import os
+import secrets
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +19,8 @@ from bot.db.migrate import upgrade
 from bot.db.models import Creditor, Debt
 from bot.db.session import make_engine, make_session_factory
 from bot.domain.links import LinkSigner
+from bot.domain.passwords import WeakPassword
+from bot.services import handoff
 from bot.services.importer import ImportFailed, import_csv
 from bot.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 
@@ -104,7 +110,59 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
             )
             return 2
         signer = LinkSigner(settings.link_secret_value(), settings.link_ttl_hours * 3600)
-        print(f"{settings.public_url}/?t={signer.sign(debt.id)}")
+        token = signer.sign(debt.id)
+        print(f"{settings.public_url}/?t={token}")
+        if settings.telegram_bot_username:
+            print(f"https://t.me/{settings.telegram_bot_username}?start={token}")
+    return 0
+
+
+def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
+    """Password: $ECOUTE_NEW_USER_PASSWORD, else asked twice on the terminal."""
+    password = os.environ.get("ECOUTE_NEW_USER_PASSWORD")
+    if password is None:
+        password = getpass.getpass("Password (12 characters or more): ")
+        if getpass.getpass("Same password again: ") != password:
+            print("error: the two passwords differ", file=sys.stderr)
+            return 2
+    try:
+        with _sessions(settings).begin() as session:
+            user = handoff.create_user(
+                session, args.email, args.name, args.role, password, args.creditor
+            )
+            print(f"{user.role} {user.email} created for {', '.join(args.creditor)}")
+    except (ValueError, WeakPassword) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+DEMO_AGENT = "agent@demo.ecoute.local"
+
+
+def cmd_demo_agent(settings: Settings, _: argparse.Namespace) -> int:
+    """The demo creditor's agent for `make run`; its password lives in var/ (development only)."""
+    if settings.environment == "production":
+        print("error: no demo agent in production", file=sys.stderr)
+        return 2
+    path = settings.var_dir / "demo-agent-password"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    password = path.read_text().strip()
+    with _sessions(settings).begin() as session:
+        if handoff.authenticate(session, DEMO_AGENT, password) is None:
+            try:
+                handoff.create_user(
+                    session, DEMO_AGENT, "Camille (demo agent)", "agent", password, ["lumen"]
+                )
+            except ValueError:  # exists with another password: leave it alone
+                print(f"demo agent {DEMO_AGENT} exists; its password is not the one in {path}")
+                return 0
+    print(
+        f"Agent console: {settings.public_url}/console/  e-mail {DEMO_AGENT}  password {password}"
+    )
     return 0
 
 
@@ -147,6 +205,17 @@ def parser() -> argparse.ArgumentParser:
     link.add_argument("--creditor", required=True)
     link.add_argument("--invoice", required=True)
     link.set_defaults(func=cmd_link)
+    user = sub.add_parser("create-user", help="create a console user (agent or admin)")
+    user.add_argument("--email", required=True)
+    user.add_argument("--name", required=True)
+    user.add_argument("--role", choices=["agent", "admin"], required=True)
+    user.add_argument(
+        "--creditor", action="append", required=True, help="creditor slug (repeat for several)"
+    )
+    user.set_defaults(func=cmd_create_user)
+    sub.add_parser("demo-agent", help="ensure the demo agent exists, print its login").set_defaults(
+        func=cmd_demo_agent
+    )
     sub.add_parser("serve", help="run the gateway (web widget, socket.io)").set_defaults(
         func=cmd_serve
     )

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     )
     rasa_url: str = Field("http://127.0.0.1:5005", description="Rasa server base URL")
     rasa_timeout_seconds: float = Field(15.0, gt=0, le=120)
+    rasa_token: SecretStr | None = Field(
+        None, description="Rasa HTTP API token (rasa run --auth-token); generated under var/ in dev"
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     public_url: str = Field("http://localhost:8000", description="base of debtor links")
@@ -44,6 +47,13 @@ class Settings(BaseSettings):
     )
     link_ttl_hours: int = Field(72, gt=0, le=24 * 60)
     pending_retry_seconds: float = Field(2.0, gt=0, le=300)
+    session_secret: SecretStr | None = Field(
+        None, description="signs console sessions; generated under var/ in development"
+    )
+    session_hours: int = Field(8, ge=1, le=24 * 7)
+    agent_answer_minutes: int = Field(
+        15, ge=1, description="after this, a waiting debtor is offered a callback or e-mail"
+    )
     identity_max_attempts: int = Field(3, ge=1, le=10)
     identity_lock_hours: int = Field(24, ge=1)
     default_language: Literal["fr", "en"] = "fr"
@@ -104,6 +114,14 @@ class Settings(BaseSettings):
     def link_secret_value(self) -> str:
         """The link-signing secret; in development one is generated once and kept in var/."""
         return self._secret(self.link_secret, "link-secret", "ECOUTE_LINK_SECRET")
+
+    def rasa_token_value(self) -> str:
+        """Guards Rasa's HTTP API (tracker events): the gateway and `rasa run` share it."""
+        return self._secret(self.rasa_token, "rasa-token", "ECOUTE_RASA_TOKEN")
+
+    def session_secret_value(self) -> str:
+        """Signs the console's session cookie."""
+        return self._secret(self.session_secret, "session-secret", "ECOUTE_SESSION_SECRET")
 
     def telegram_webhook_secret_value(self) -> str:
         """Telegram echoes it in a header on every webhook call; anything else is refused."""

@@ -16,6 +16,10 @@ tracker_store:
   db: $PWD/var/rasa-tracker.db
 YML
 
+# Rasa's HTTP API (handing a conversation back to the bot) is guarded by a token the
+# gateway shares: ECOUTE_RASA_TOKEN, or one generated under var/ in development.
+RASA_TOKEN=$(.venv/bin/python -c "from bot.settings import load_settings; print(load_settings().rasa_token_value())")
+
 pids=()
 cleanup() { trap - EXIT INT TERM; echo; echo "stopping…"; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
@@ -28,7 +32,7 @@ wait_for() { # url name seconds
 .venv/bin/python -m rasa_sdk --actions actions --port "${ECOUTE_ACTION_PORT:-5055}" >var/log/actions.log 2>&1 &
 pids+=($!)
 .venv-rasa/bin/rasa run --model models --port 5005 --endpoints var/rasa-endpoints.yml \
-  --credentials credentials.yml >var/log/rasa.log 2>&1 &
+  --credentials credentials.yml --enable-api --auth-token "$RASA_TOKEN" >var/log/rasa.log 2>&1 &
 pids+=($!)
 .venv/bin/ecoute serve >var/log/gateway.log 2>&1 &
 pids+=($!)
@@ -39,5 +43,6 @@ wait_for "http://127.0.0.1:8000/health" "gateway" 60
 wait_for "http://127.0.0.1:5005/" "Rasa" 180
 echo
 echo "Ecoute is running: open http://localhost:8000 and pick a demo debtor."
+.venv/bin/ecoute demo-agent
 echo "Logs: var/log/{actions,rasa,gateway}.log — Ctrl-C to stop."
 wait -n "${pids[@]}"

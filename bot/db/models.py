@@ -114,6 +114,8 @@ class Creditor(Base):
     settlement_floor_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     levers: Mapped[list[str]] = mapped_column(JSON, default=list)
     dispute_review_days: Mapped[int] = mapped_column(Integer, default=10)
+    # Policy: a dispute on a larger balance goes straight to a person (None: never).
+    escalate_disputes_above: Mapped[Decimal | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     debtors: Mapped[list[Debtor]] = relationship(back_populates="creditor")
@@ -336,6 +338,8 @@ class Dispute(Base):
 
 
 class Escalation(Base):
+    """A conversation waiting for, or held by, a person (the agent console's queue)."""
+
     __tablename__ = "escalation"
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversation.id"), index=True)
@@ -343,6 +347,49 @@ class Escalation(Base):
     summary: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open|claimed|closed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("console_user.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    first_reply_at: Mapped[datetime | None] = mapped_column()
+    no_answer_notified_at: Mapped[datetime | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+    conversation: Mapped[Conversation] = relationship()
+    claimed_by: Mapped[ConsoleUser | None] = relationship()
+
+
+class ConsoleUser(Base):
+    """An agent or admin of the console; sees only the creditors they belong to."""
+
+    __tablename__ = "console_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(10))  # agent | admin
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    creditors: Mapped[list[Creditor]] = relationship(secondary="console_user_creditor")
+
+
+class ConsoleUserCreditor(Base):
+    __tablename__ = "console_user_creditor"
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_user.id"), primary_key=True)
+    creditor_id: Mapped[int] = mapped_column(ForeignKey("creditor.id"), primary_key=True)
+
+
+class AgentNote(Base):
+    """An internal note on a conversation: never shown to the debtor."""
+
+    __tablename__ = "agent_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversation.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_user.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[ConsoleUser] = relationship()
 
 
 class OptOut(Base):

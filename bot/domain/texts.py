@@ -281,6 +281,35 @@ TEXTS: dict[str, dict[Language, str]] = {
         "fr": "Votre message a bien été transmis à l'équipe. Une personne vous répondra ici.",
         "en": "Your message has been passed to the team. A person will answer you here.",
     },
+    "no_agent_yet": {
+        "fr": "Je suis désolé : personne de l'équipe n'a encore pu vous répondre. Nos "
+        "conseillers sont disponibles {hours}. Préférez-vous être rappelé, ou recevoir une "
+        "réponse par e-mail ? Vous pouvez aussi continuer à écrire ici, rien ne sera perdu.",
+        "en": "I am sorry: nobody from the team has been able to answer you yet. Our advisers "
+        "are available {hours}. Would you rather be called back, or get an answer by e-mail? "
+        "You can also keep writing here; nothing will be lost.",
+    },
+    "button_callback": {"fr": "Être rappelé", "en": "Call me back"},
+    "button_email": {"fr": "Réponse par e-mail", "en": "Answer by e-mail"},
+    "callback_request_recorded": {
+        "fr": "C'est noté : une personne de l'équipe vous rappellera {hours}. Vous pouvez "
+        "continuer à écrire ici en attendant.",
+        "en": "Noted: a member of the team will call you back {hours}. You can keep writing "
+        "here in the meantime.",
+    },
+    "email_follow_up_recorded": {
+        "fr": "C'est noté : une personne de l'équipe vous répondra par e-mail. Vous pouvez "
+        "continuer à écrire ici en attendant.",
+        "en": "Noted: a member of the team will answer you by e-mail. You can keep writing "
+        "here in the meantime.",
+    },
+    "handed_back": {
+        "fr": "{agent} a terminé son échange avec vous. {outcome}Je suis de nouveau "
+        "l'assistant automatisé de {creditor} et je reste à votre écoute ; écrivez HUMAIN "
+        "pour reparler à une personne.",
+        "en": "{agent} has finished talking with you. {outcome}I am the automated assistant of "
+        "{creditor} again and I am still listening; type HUMAN to talk to a person again.",
+    },
     "opted_out": {
         "fr": "C'est noté : vous ne recevrez plus de messages de notre part. Si vous changez "
         "d'avis, ou pour parler à une personne, écrivez-nous ici.",
@@ -415,7 +444,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     "document_received": {
         "fr": "Merci, j'ai bien reçu votre document « {filename} ». Il est joint à votre dossier "
         "et une personne de l'équipe le consultera. Écrivez HUMAIN pour parler à une personne.",
-        "en": "Thank you, I have received your document \"{filename}\". It has been added to "
+        "en": 'Thank you, I have received your document "{filename}". It has been added to '
         "your file and a member of the team will look at it. Type HUMAN to talk to a person.",
     },
     "document_too_large": {
@@ -569,6 +598,33 @@ REASONS: dict[str, dict[Language, str]] = {
     "quoted": {"fr": "« {quote} »", "en": "“{quote}”"},
 }
 
+# What the agent recorded, told back to the debtor when the bot resumes (empty: say nothing).
+HANDBACK_OUTCOMES: dict[str, dict[Language, str]] = {
+    "plan_agreed": {
+        "fr": "Le plan de paiement convenu est bien enregistré. ",
+        "en": "The payment plan you agreed is recorded. ",
+    },
+    "dispute_accepted": {
+        "fr": "Votre contestation a été acceptée ; aucune relance ne vous sera envoyée pour "
+        "ce montant. ",
+        "en": "Your dispute has been accepted; you will get no reminder for this amount. ",
+    },
+    "dispute_rejected": {
+        "fr": "Votre contestation a été examinée ; la personne vous en a expliqué les raisons. ",
+        "en": "Your dispute has been reviewed; the adviser explained the reasons to you. ",
+    },
+    "payment_confirmed": {
+        "fr": "Votre paiement est bien confirmé. ",
+        "en": "Your payment is confirmed. ",
+    },
+    "callback_arranged": {
+        "fr": "Le rappel convenu est bien noté. ",
+        "en": "The callback you agreed is noted. ",
+    },
+    "information_given": {"fr": "", "en": ""},
+    "other": {"fr": "", "en": ""},
+}
+
 PAYMENT_METHODS: dict[str, dict[Language, str]] = {
     "transfer": {"fr": "par virement", "en": "by bank transfer"},
     "card": {"fr": "par carte", "en": "by card"},
@@ -595,6 +651,10 @@ def render_paraphrase(intent: str, language: Language | None, **values: object) 
 
 def reason_phrase(code: str, language: Language, **values: object) -> str:
     return REASONS[code][language].format(**values)
+
+
+def handback_phrase(outcome: str, language: Language) -> str:
+    return HANDBACK_OUTCOMES.get(outcome, HANDBACK_OUTCOMES["other"])[language]
 
 
 def method_phrase(code: str, language: Language) -> str:

@@ -22,6 +22,7 @@ from bot.domain.language import as_language, detect_language
 from bot.domain.texts import render
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.services import conversations as convs
+from bot.services import handoff
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +39,51 @@ class Outgoing:
     text: str
     buttons: tuple[tuple[str, str], ...]
     author: str
+    agent: str | None = None  # the person's name when a person wrote it
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A message just stored in a conversation, in or out, as the agent console shows it."""
+
+    message_id: int
+    conversation_id: str
+    direction: str
+    author: str
+    text: str
+    agent: str | None = None
 
 
 # A channel adapter delivers stored messages and says whether they reached the debtor.
 Deliver = Callable[[list[Outgoing]], Awaitable[bool]]
+# Someone watching conversations (the console's live view) hears of every stored message.
+Listener = Callable[[Posted], Awaitable[None]]
 
 
 def outgoing(message: Message) -> Outgoing:
-    buttons = tuple(
-        (str(b["title"]), str(b["payload"])) for b in (message.payload or {}).get("buttons", [])
+    payload = message.payload or {}
+    buttons = tuple((str(b["title"]), str(b["payload"])) for b in payload.get("buttons", []))
+    agent = payload.get("agent")
+    return Outgoing(
+        message.id,
+        message.conversation_id,
+        message.text,
+        buttons,
+        message.author,
+        str(agent) if agent else None,
     )
-    return Outgoing(message.id, message.conversation_id, message.text, buttons, message.author)
+
+
+def posted(message: Message) -> Posted:
+    agent = (message.payload or {}).get("agent")
+    return Posted(
+        message.id,
+        message.conversation_id,
+        message.direction,
+        message.author,
+        message.text,
+        str(agent) if agent else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -57,6 +92,7 @@ class _Turn:
     conversation_id: str
     text: str
     route: str  # "rasa" | "agent"
+    state: str
     metadata: dict[str, Any]
 
 
@@ -66,9 +102,22 @@ class MessagePipeline:
         self._rasa = rasa
         self._channels: dict[str, Deliver] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._listeners: list[Listener] = []
 
     def register_channel(self, channel: str, deliver: Deliver) -> None:
         self._channels[channel] = deliver
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    async def announce(self, messages: list[Posted]) -> None:
+        """Tell listeners about stored messages; a listener's failure never stops a turn."""
+        for message in messages:
+            for listener in self._listeners:
+                try:
+                    await listener(message)
+                except Exception:
+                    log.exception("listener failed on message %s", message.message_id)
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -78,8 +127,9 @@ class MessagePipeline:
         Returns False when it was a duplicate of a message already stored.
         """
         stored = await asyncio.to_thread(self._store, inbound)
-        if not stored:
+        if stored is None:
             return False
+        await self.announce([stored])
         await self.process(inbound.conversation_id)
         return True
 
@@ -101,7 +151,7 @@ class MessagePipeline:
                     await self._notify_once(conversation_id, "one_moment")
                     return
                 stored = await asyncio.to_thread(self._store_replies, turn.message_id, replies)
-                await self.deliver(conversation_id, stored)
+                await self.publish(conversation_id, stored)
 
     async def replay_pending(self) -> int:
         """Process every conversation that still has pending inbound messages."""
@@ -132,25 +182,47 @@ class MessagePipeline:
                 return
             await asyncio.to_thread(self._mark_delivered, [message.message_id])
 
+    async def publish(self, conversation_id: str, messages: list[Outgoing]) -> None:
+        """Newly stored outbound messages: tell the listeners, then deliver."""
+        await self.announce(
+            [
+                Posted(m.message_id, m.conversation_id, "out", m.author, m.text, m.agent)
+                for m in messages
+            ]
+        )
+        await self.deliver(conversation_id, messages)
+
     async def deliver_pending(self, conversation_id: str) -> None:
         """Re-send what was stored but never reached the debtor (e.g. after a reconnect)."""
         pending = await asyncio.to_thread(self._undelivered, conversation_id)
         await self.deliver(conversation_id, pending)
 
     async def say(
-        self, conversation_id: str, key: str, author: str = "system", **values: object
+        self,
+        conversation_id: str,
+        key: str,
+        author: str = "system",
+        buttons: tuple[tuple[str, str], ...] = (),
+        **values: object,
     ) -> None:
-        """Store and deliver one catalogue text in the conversation's language."""
+        """Store and deliver one catalogue text in the conversation's language.
+
+        ``buttons`` are (text key, payload) pairs, titled in the same language.
+        """
         stored = await asyncio.to_thread(
-            self._store_notice, conversation_id, key, author, False, values
+            self._store_notice, conversation_id, key, author, False, values, buttons
         )
-        await self.deliver(conversation_id, stored)
+        await self.publish(conversation_id, stored)
 
     # --- database work (runs in a worker thread, one transaction each) ----------------------
 
-    def _store(self, inbound: convs.InboundMessage) -> bool:
+    def _store(self, inbound: convs.InboundMessage) -> Posted | None:
         with self._sessions.begin() as session:
-            return convs.store_inbound(session, inbound) is not None
+            message = convs.store_inbound(session, inbound)
+            if message is None:
+                return None
+            session.flush()
+            return posted(message)
 
     def _next_turn(self, conversation_id: str) -> _Turn | None:
         with self._sessions.begin() as session:
@@ -177,7 +249,7 @@ class MessagePipeline:
                 forced = keyword_intent(text)
                 if forced is not None:
                     text = f"/{forced}"
-            return _Turn(message.id, conversation_id, text, route, metadata)
+            return _Turn(message.id, conversation_id, text, route, conversation.state, metadata)
 
     def _store_replies(self, message_id: int, replies: list[Any]) -> list[Outgoing]:
         with self._sessions.begin() as session:
@@ -197,25 +269,32 @@ class MessagePipeline:
         author: str,
         once: bool,
         values: dict[str, object] | None = None,
+        buttons: tuple[tuple[str, str], ...] = (),
     ) -> list[Outgoing]:
         with self._sessions.begin() as session:
             conversation = session.get(Conversation, conversation_id)
             assert conversation is not None
             language = as_language(conversation.language or conversation.debtor.language)
-            text = render(key, language, **(values or {}))
+            # A value may be given per language ({"fr": …, "en": …}), e.g. a phrase.
+            resolved = {
+                k: (v[language] if isinstance(v, dict) else v) for k, v in (values or {}).items()
+            }
+            text = render(key, language, **resolved)
             if once and convs.recently_told(session, conversation_id, text, NOTICE_REPEAT_MINUTES):
                 return []
             message = convs.add_outbound(
                 session,
                 conversation_id,
                 conversation.channel,
-                convs.OutboundReply(text, author=author),
+                convs.OutboundReply(
+                    text, tuple((render(k, language), p) for k, p in buttons), author
+                ),
             )
             return [outgoing(message)]
 
     async def _notify_once(self, conversation_id: str, key: str) -> None:
         stored = await asyncio.to_thread(self._store_notice, conversation_id, key, "system", True)
-        await self.deliver(conversation_id, stored)
+        await self.publish(conversation_id, stored)
 
     async def _hold_for_agent(self, turn: _Turn) -> None:
         """A person holds the conversation: keep the message for them, Rasa is not asked.
@@ -225,36 +304,41 @@ class MessagePipeline:
         """
         stop = turn.text == "/stop_contact"
 
-        def hold() -> None:
+        def hold() -> str | None:
             with self._sessions.begin() as session:
                 message = session.get(Message, turn.message_id)
                 assert message is not None
                 message.status = MessageStatus.ROUTED_TO_AGENT.value
-                if stop:
-                    conversation = session.get(Conversation, turn.conversation_id)
-                    assert conversation is not None
-                    session.add(
-                        OptOut(
-                            debtor_id=conversation.debtor_id,
-                            channel=None,
-                            source_conversation_id=conversation.id,
-                        )
-                    )
-                    convs.audit(
-                        session,
-                        "gateway",
-                        "opted_out",
+                if not stop:
+                    return handoff.record_follow_up(session, turn.conversation_id, turn.text)
+                conversation = session.get(Conversation, turn.conversation_id)
+                assert conversation is not None
+                session.add(
+                    OptOut(
                         debtor_id=conversation.debtor_id,
-                        conversation_id=conversation.id,
-                        scope="all",
-                        while_state="agent",
+                        channel=None,
+                        source_conversation_id=conversation.id,
                     )
+                )
+                convs.audit(
+                    session,
+                    "gateway",
+                    "opted_out",
+                    debtor_id=conversation.debtor_id,
+                    conversation_id=conversation.id,
+                    scope="all",
+                    while_state="agent",
+                )
+                return None
 
-        await asyncio.to_thread(hold)
+        follow_up = await asyncio.to_thread(hold)
         if stop:
             await self.say(turn.conversation_id, "opted_out")
-        else:
+        elif follow_up is not None:
+            await self.say(turn.conversation_id, f"{follow_up}_recorded")
+        elif turn.state == ConversationState.WAITING_AGENT.value:
             await self._notify_once(turn.conversation_id, "waiting_for_agent")
+        # With a person in the conversation, the message simply reaches them (console).
 
     def _pending_conversations(self) -> list[str]:
         with self._sessions.begin() as session:

@@ -19,9 +19,44 @@ class BotMessage:
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float, client: httpx.AsyncClient | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float,
+        client: httpx.AsyncClient | None = None,
+        api_token: str | None = None,
+    ):
+        self._base = base_url
         self._url = f"{base_url}/webhooks/rest/webhook"
+        self._token = api_token
         self._client = client or httpx.AsyncClient(timeout=timeout)
+
+    async def resume(self, conversation_id: str, outcome: str) -> None:
+        """Un-pause the bot after a person handed the conversation back, with the outcome the
+        person recorded in slot ``handback_outcome``."""
+        await self._append_events(
+            conversation_id,
+            [{"event": "resume"}, {"event": "slot", "name": "handback_outcome", "value": outcome}],
+        )
+
+    async def pause(self, conversation_id: str) -> None:
+        """Pause the bot when a person takes a conversation it was still holding."""
+        await self._append_events(conversation_id, [{"event": "pause"}])
+
+    async def _append_events(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
+        """Rasa's HTTP API (``rasa run --enable-api``). Raises RasaUnavailable when Rasa cannot
+        take them: the caller then leaves the conversation as it was."""
+        params = {"token": self._token} if self._token else {}
+        try:
+            response = await self._client.post(
+                f"{self._base}/conversations/{conversation_id}/tracker/events",
+                params=params,
+                json=events,
+            )
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(type(exc).__name__) from exc
+        if response.status_code != 200:
+            raise RasaUnavailable(f"HTTP {response.status_code} on tracker events")
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[BotMessage]:
         try:

@@ -21,7 +21,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "telegram_update",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -69,7 +68,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("channel_binding", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_channel_binding_debt_id_debt"), type_="foreignkey")
         batch_op.drop_column("debt_id")

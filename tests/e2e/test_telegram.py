@@ -243,6 +243,12 @@ def test_a_429_is_retried_after_retry_after_and_the_reply_arrives_once(
     telegram.fail_next("sendMessage", 1)
     said = debtor.say("are you a robot?")
     assert len([m for m in said if "not a person" in m.text]) == 1
+    attempts = [
+        c
+        for c in telegram.calls_of("sendMessage")
+        if c["chat_id"] == debtor.chat_id and "not a person" in c["text"]
+    ]
+    assert len(attempts) == 2  # refused once with 429, sent again after retry_after
 
 
 def test_stop_opts_out_on_every_channel_and_unbinds_the_chat(

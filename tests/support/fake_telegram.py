@@ -53,6 +53,7 @@ class FakeTelegram:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._new_update: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
+        self._sender: asyncio.Task[None] | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -66,6 +67,8 @@ class FakeTelegram:
         return self
 
     def stop(self) -> None:
+        if self._sender is not None:
+            self._loop.call_soon_threadsafe(self._sender.cancel)
         if self._runner is not None:
             asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
@@ -83,7 +86,7 @@ class FakeTelegram:
         server = site._server
         assert server is not None and server.sockets  # type: ignore[attr-defined]
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
-        self._loop.create_task(self._webhook_sender())
+        self._sender = self._loop.create_task(self._webhook_sender())
 
     # --- the debtor's side (called from tests, any thread) ------------------------------------
 

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -123,6 +124,9 @@ class Stack:
                 str(endpoints),
                 "--credentials",
                 str(ROOT / "credentials.yml"),
+                "--enable-api",
+                "--auth-token",
+                self.env["ECOUTE_RASA_TOKEN"],
             ],
         )
         wait_http(f"{self.rasa_url}/", 240, proc)
@@ -172,6 +176,7 @@ def running_stack(
             "ECOUTE_DATABASE_URL": f"sqlite:///{workdir / 'ecoute.db'}",
             "ECOUTE_VAR_DIR": str(workdir),
             "ECOUTE_LINK_SECRET": "e2e-secret-" + "x" * 32,
+            "ECOUTE_RASA_TOKEN": "e2e-rasa-token-" + uuid.uuid4().hex,
             "ECOUTE_FROZEN_TODAY": FROZEN_TODAY,
             "ECOUTE_PORT": str(stack.gateway_port),
             "ECOUTE_PUBLIC_URL": f"http://127.0.0.1:{stack.gateway_port}",

@@ -562,10 +562,12 @@
     var t = this.t;
     var self = this;
     var kind = ["bot", "user", "agent", "system"].indexOf(m.kind) >= 0 ? m.kind : "bot";
-    var who = { bot: t.bot, user: t.you, agent: t.agent, system: t.system }[kind];
+    var agentLabel = t.agent + (typeof m.agent === "string" && m.agent ? " · " + m.agent : "");
+    var who = { bot: t.bot, user: t.you, agent: agentLabel, system: t.system }[kind];
     var node = el("div", { className: "ecoute-msg ecoute-" + kind, "data-id": m.id });
     if (kind === "agent") {
-      node.appendChild(el("div", { className: "ecoute-label", "aria-hidden": "true", text: t.agent }));
+      // Written by a person, not by the assistant: say so, with their name.
+      node.appendChild(el("div", { className: "ecoute-label", "aria-hidden": "true", text: agentLabel }));
     }
     var bubble = el("div", { className: "ecoute-bubble" }, [
       el("span", { className: "ecoute-sr", text: who + t.colon }),
@@ -715,7 +717,8 @@
     var text = typeof data.text === "string" ? data.text : "";
     var buttons = normaliseButtons(data.quick_replies).concat(normaliseButtons(data.buttons));
     if (!text && !buttons.length) return;
-    this.add({ kind: kind, text: text, buttons: buttons, mid: mid });
+    var agent = kind === "agent" && typeof metadata.agent === "string" ? metadata.agent : "";
+    this.add({ kind: kind, text: text, buttons: buttons, mid: mid, agent: agent });
     if (!this.open) {
       this.unread += 1;
       this.updateLauncherLabel();
