@@ -41,19 +41,19 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q -e ".[dev]"
 	touch $@
 
-models/.fingerprint: $(RASA_DATA) | $(RASA_VENV)/.installed
-	@echo ">> training the Rasa model (NLU + rules); skipped when data and config are unchanged"
+# Always compares a hash of the data and config with the one the model was trained on, so an
+# edit made while a training ran is never mistaken for "up to date" (timestamps would be).
+train: $(RASA_VENV)/.installed
 	@mkdir -p models
 	@new=$$(cat $(RASA_DATA) | sha256sum | cut -c1-16); \
 	if [ -f models/.fingerprint ] && [ "$$(cat models/.fingerprint)" = "$$new" ] && ls models/*.tar.gz >/dev/null 2>&1; then \
-		echo "   model is up to date ($$new)"; touch models/.fingerprint; \
+		echo ">> Rasa model is up to date ($$new)"; \
 	else \
-		rm -f models/*.tar.gz; \
+		echo ">> training the Rasa model (NLU + rules), about 7 min here"; \
+		rm -f models/*.tar.gz models/.fingerprint; \
 		time $(RASA) train --data nlu stories --domain domain.yml --config config.yml --out models --fixed-model-name ecoute --quiet && \
 		echo $$new > models/.fingerprint; \
 	fi
-
-train: models/.fingerprint
 
 validate: $(RASA_VENV)/.installed
 	$(RASA) data validate --data nlu stories --domain domain.yml --config config.yml --fail-on-warnings

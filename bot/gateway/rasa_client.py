@@ -36,7 +36,13 @@ class RasaClient:
         person recorded in slot ``handback_outcome``."""
         await self._append_events(
             conversation_id,
-            [{"event": "resume"}, {"event": "slot", "name": "handback_outcome", "value": outcome}],
+            [
+                {"event": "resume"},
+                {"event": "slot", "name": "handback_outcome", "value": outcome},
+                # The paused turn never reached action_listen: without it the policies see a
+                # user message right after action_escalate and may loop on their predictions.
+                {"event": "action", "name": "action_listen"},
+            ],
         )
 
     async def pause(self, conversation_id: str) -> None:

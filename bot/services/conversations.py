@@ -151,7 +151,9 @@ def store_replies(
     """Mark the inbound message answered and store the replies, in the caller's transaction."""
     inbound.status = MessageStatus.PROCESSED.value
     inbound.processed_at = utcnow()
-    return [add_outbound(session, inbound.conversation_id, inbound.channel, r) for r in replies]
+    # A policy stuck in a loop repeats itself; the debtor reads each sentence once.
+    distinct = [r for i, r in enumerate(replies) if i == 0 or r != replies[i - 1]]
+    return [add_outbound(session, inbound.conversation_id, inbound.channel, r) for r in distinct]
 
 
 def add_outbound(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from bot.db.models import Conversation, Creditor, Debt, Debtor
+from bot.db.models import ConsoleUser, Conversation, Creditor, Debt, Debtor
 from bot.domain import identity
 
 
@@ -75,3 +75,36 @@ def make_conversation(session: Session, debt: Debt, channel: str = "web") -> Con
     session.add(conversation)
     session.flush()
     return conversation
+
+
+def make_escalated(session: Session, debt: Debt, reason: str = "debtor_request") -> Conversation:
+    """A conversation the bot handed to a person, as ``action_escalate`` leaves it."""
+    from bot.db.models import ConversationState, Escalation
+
+    conversation = make_conversation(session, debt)
+    conversation.state = ConversationState.WAITING_AGENT.value
+    session.add(
+        Escalation(
+            conversation_id=conversation.id,
+            reason=reason,
+            summary="Confirmed cause: hardship. Offer heard: 150 EUR a month.",
+        )
+    )
+    session.flush()
+    return conversation
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(session: Session, *creditors: Creditor, role: str = "agent") -> ConsoleUser:
+    from bot.services import handoff
+
+    return handoff.create_user(
+        session,
+        f"{uuid.uuid4().hex[:8]}@example.test",
+        f"Agent {uuid.uuid4().hex[:4]}",
+        role,  # type: ignore[arg-type]
+        PASSWORD,
+        [c.slug for c in creditors],
+    )

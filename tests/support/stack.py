@@ -80,11 +80,11 @@ class Stack:
         self.procs[name] = proc
         return proc
 
-    def cli(self, *args: str) -> str:
+    def cli(self, *args: str, env: dict[str, str] | None = None) -> str:
         out = subprocess.run(
             [str(PYTHON), "-m", "bot.cli", *args],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **(env or {})},
             check=True,
             capture_output=True,
             text=True,
@@ -157,6 +157,28 @@ class Stack:
     def stop_all(self) -> None:
         for name in list(self.procs):
             self.stop(name)
+
+    def agent(self, creditor: str = "lumen") -> tuple[str, str, str]:
+        """A fresh console agent of ``creditor``: (e-mail, name, password)."""
+        suffix = uuid.uuid4().hex[:8]
+        email, name, password = (
+            f"agent-{suffix}@example.test",
+            f"Camille {suffix[:4]}",
+            "pw-" + suffix * 2,
+        )
+        self.cli(
+            "create-user",
+            "--email",
+            email,
+            "--name",
+            name,
+            "--role",
+            "agent",
+            "--creditor",
+            creditor,
+            env={"ECOUTE_NEW_USER_PASSWORD": password},
+        )
+        return email, name, password
 
     def link(self, invoice: str) -> str:
         url = self.cli("link", "--creditor", "lumen", "--invoice", invoice)

@@ -215,7 +215,9 @@ class TelegramChannel:
         if chat_id is None:
             return False  # unbound since: the message stays stored, undelivered
         for message in messages:
-            chunks = split_text(message.text)
+            # Written by a person: say so, with their name (the bot never signs as one).
+            text = f"👤 {message.agent}\n{message.text}" if message.agent else message.text
+            chunks = split_text(text)
             for index, chunk in enumerate(chunks):
                 last = index == len(chunks) - 1
                 await self.bot.send_message(

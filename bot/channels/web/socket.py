@@ -39,6 +39,8 @@ def bot_uttered(message: Outgoing) -> dict[str, Any]:
         "text": message.text,
         "metadata": {"author": message.author, "message_id": str(message.message_id)},
     }
+    if message.agent:
+        payload["metadata"]["agent"] = message.agent
     if message.buttons:
         payload["quick_replies"] = [
             {"content_type": "text", "title": title, "payload": value}

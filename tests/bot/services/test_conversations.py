@@ -68,3 +68,14 @@ def test_a_debt_keeps_one_open_conversation_per_channel(session: Session) -> Non
     assert created and not created_again
     assert again.id == first.id
     assert other.id != first.id
+
+
+def test_a_reply_repeated_in_one_turn_is_stored_once(session: Session) -> None:
+    conversation = make_conversation(session, make_debt(session, make_creditor(session)))
+    inbound = convs.store_inbound(session, convs.InboundMessage(conversation.id, "web", "merci"))
+    assert inbound is not None
+    same = convs.OutboundReply("Prenez le temps de m'expliquer.")
+    stored = convs.store_replies(
+        session, inbound, [convs.OutboundReply("Merci."), same, same, same]
+    )
+    assert [m.text for m in stored] == ["Merci.", "Prenez le temps de m'expliquer."]
