@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk.events import EventType
 
+from actions.handoff import escalate_now
 from actions.runtime import DENY, EcouteAction, Turn, heard_from_slot
 from bot.domain.texts import render
 from bot.services import records
@@ -21,6 +22,15 @@ class ActionRecordDispute(EcouteAction):
         dispute = records.record_dispute(turn.session, turn.ctx, category, reason_text, turn.today)
         kind = "billing_error" if category in BILLING_CATEGORIES else "service_failure"
         records.open_ticket(turn.session, turn.ctx, kind, f"Dispute ({category}): {reason_text}")
+        threshold = turn.ctx.creditor.escalate_disputes_above
+        if threshold is not None and turn.ctx.debt.amount_due > threshold:
+            # Creditor policy: a dispute this large goes to a person straight away.
+            turn.say(
+                "dispute_recorded_for_review",
+                invoice=turn.ctx.debt.invoice_number,
+                review_date=turn.date(dispute.review_due_on),
+            )
+            return escalate_now(turn, "dispute_policy")
         turn.say(
             "dispute_recorded",
             [turn.human_button(), (render("button_no_thanks", turn.lang), DENY)],

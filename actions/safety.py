@@ -41,6 +41,8 @@ class ActionVulnerability(EcouteAction):
 
     def respond(self, turn: Turn) -> list[EventType]:
         records.flag_vulnerable(turn.session, turn.ctx)
+        summary = records.escalation_summary(turn.session, turn.ctx, "vulnerability")
+        records.queue_for_review(turn.session, turn.ctx, "vulnerability", summary)
         turn.say(
             "vulnerability", [turn.human_button(), (render("button_no_thanks", turn.lang), DENY)]
         )

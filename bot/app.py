@@ -87,7 +87,7 @@ class Ecoute:
     async def _tell_unanswered(self) -> None:
         def due() -> list[str]:
             with self.sessions.begin() as session:
-                wait = timedelta(minutes=self.settings.agent_answer_minutes)
+                wait = timedelta(seconds=self.settings.agent_answer_seconds)
                 return handoff.unanswered(session, wait)
 
         for conversation_id in await asyncio.to_thread(due):

@@ -45,7 +45,12 @@ def upsert_creditor(settings: Settings, spec: dict[str, object]) -> str:
             creditor = Creditor(slug=str(spec["slug"]))
             session.add(creditor)
         for key, value in spec.items():
-            if key in ("min_instalment", "prompt_discount_percent", "settlement_floor_percent"):
+            if key in (
+                "min_instalment",
+                "prompt_discount_percent",
+                "settlement_floor_percent",
+                "escalate_disputes_above",
+            ):
                 value = Decimal(str(value)) if value is not None else None
             setattr(creditor, key, value)
         return str(creditor.slug)

@@ -51,8 +51,8 @@ class Settings(BaseSettings):
         None, description="signs console sessions; generated under var/ in development"
     )
     session_hours: int = Field(8, ge=1, le=24 * 7)
-    agent_answer_minutes: int = Field(
-        15, ge=1, description="after this, a waiting debtor is offered a callback or e-mail"
+    agent_answer_seconds: int = Field(
+        900, ge=1, description="after this, a waiting debtor is offered a callback or e-mail"
     )
     identity_max_attempts: int = Field(3, ge=1, le=10)
     identity_lock_hours: int = Field(24, ge=1)

@@ -198,6 +198,12 @@ TEXTS: dict[str, dict[Language, str]] = {
         "{invoice}. A member of the {creditor} team will review it and reply by "
         "{review_date}. Would you like to talk to someone now?",
     },
+    "dispute_recorded_for_review": {
+        "fr": "C'est noté : j'ai enregistré votre contestation et suspendu toute relance sur "
+        "la facture {invoice}. Une réponse vous sera donnée d'ici le {review_date}.",
+        "en": "Noted: I have recorded your dispute and paused all reminders on invoice "
+        "{invoice}. You will get an answer by {review_date}.",
+    },
     # --- administrative blockers
     "ask_correction_missing_reference": {
         "fr": "Merci, cette information nous est utile. Quel numéro de bon de commande doit "
@@ -292,10 +298,11 @@ TEXTS: dict[str, dict[Language, str]] = {
     "button_callback": {"fr": "Être rappelé", "en": "Call me back"},
     "button_email": {"fr": "Réponse par e-mail", "en": "Answer by e-mail"},
     "callback_request_recorded": {
-        "fr": "C'est noté : une personne de l'équipe vous rappellera {hours}. Vous pouvez "
-        "continuer à écrire ici en attendant.",
-        "en": "Noted: a member of the team will call you back {hours}. You can keep writing "
-        "here in the meantime.",
+        "fr": "C'est noté : une personne de l'équipe vous rappellera pendant nos heures "
+        "d'ouverture, au numéro de votre dossier. Vous pouvez continuer à écrire ici en "
+        "attendant.",
+        "en": "Noted: a member of the team will call you back during our opening hours, on the "
+        "number in your file. You can keep writing here in the meantime.",
     },
     "email_follow_up_recorded": {
         "fr": "C'est noté : une personne de l'équipe vous répondra par e-mail. Vous pouvez "

@@ -403,17 +403,27 @@ def record_promise(
 
 
 def escalate(session: Session, ctx: Context, reason: str, summary: str) -> Escalation:
-    escalation = Escalation(conversation_id=ctx.conversation.id, reason=reason, summary=summary)
-    session.add(escalation)
+    """Hand the conversation to a person: the bot pauses and the queue shows it."""
+    escalation = queue_for_review(session, ctx, reason, summary)
     ctx.conversation.state = ConversationState.WAITING_AGENT.value
+    return escalation
+
+
+def queue_for_review(session: Session, ctx: Context, reason: str, summary: str) -> Escalation:
+    """Put the conversation in the agents' queue (one open entry per conversation) while the
+    bot goes on, e.g. after a vulnerability: a person reviews without taking over yet."""
+    escalation = session.scalars(
+        select(Escalation).where(
+            Escalation.conversation_id == ctx.conversation.id, Escalation.status != "closed"
+        )
+    ).first()
+    if escalation is None:
+        escalation = Escalation(conversation_id=ctx.conversation.id, reason=reason, summary=summary)
+        session.add(escalation)
+    else:
+        escalation.summary = summary
     session.flush()
-    _audit(
-        session,
-        ctx,
-        "escalated",
-        escalation_id=escalation.id,
-        reason=reason,
-    )
+    _audit(session, ctx, "escalated", escalation_id=escalation.id, reason=reason)
     return escalation
 
 

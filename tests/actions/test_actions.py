@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from action_calls import call, tracker
@@ -10,7 +11,14 @@ from rasa_sdk.executor import ActionExecutor
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import Classification, Escalation, OptOut, PaymentPlan, utcnow
+from bot.db.models import (
+    Classification,
+    Conversation,
+    Escalation,
+    OptOut,
+    PaymentPlan,
+    utcnow,
+)
 
 
 def setup(
@@ -19,9 +27,12 @@ def setup(
     verified: bool = True,
     language: str = "fr",
     amount: str = "1480.00",
+    **creditor: object,
 ) -> tuple[str, str]:
     with sessions.begin() as session:
-        debt = make_debt(session, make_creditor(session), amount=amount, language=language)
+        debt = make_debt(
+            session, make_creditor(session, **creditor), amount=amount, language=language
+        )
         conversation = make_conversation(session, debt)
         if verified:
             conversation.verified_at = utcnow()
@@ -173,3 +184,47 @@ async def test_unknown_conversation_gets_no_detail(executor: ActionExecutor) -> 
     )
     assert result["events"] == []
     assert "lien personnel" in said(result)
+
+
+async def test_a_dispute_above_the_policy_amount_goes_straight_to_a_person(
+    executor: ActionExecutor, sessions: sessionmaker[Session]
+) -> None:
+    conversation, _ = setup(sessions, escalate_disputes_above=Decimal("1000.00"))
+    text = "je conteste, je n'ai jamais reçu le matériel"
+    result = await executor.run(
+        call("action_record_dispute", tracker(conversation, text=text, intent="dispute"))
+    )
+    assert events(result, "pause")
+    assert "contestation" in said(result) and "une personne de l'équipe" in said(result)
+    with sessions() as session:
+        escalation = session.scalars(select(Escalation)).one()
+        assert escalation.reason == "dispute_policy"
+
+
+async def test_a_small_dispute_is_recorded_and_a_person_only_offered(
+    executor: ActionExecutor, sessions: sessionmaker[Session]
+) -> None:
+    conversation, _ = setup(sessions, escalate_disputes_above=Decimal("5000.00"))
+    text = "je conteste, je n'ai jamais reçu le matériel"
+    result = await executor.run(
+        call("action_record_dispute", tracker(conversation, text=text, intent="dispute"))
+    )
+    assert not events(result, "pause")
+    with sessions() as session:
+        assert session.scalars(select(Escalation)).all() == []
+
+
+async def test_vulnerability_puts_the_conversation_in_the_queue_without_taking_it_over(
+    executor: ActionExecutor, sessions: sessionmaker[Session]
+) -> None:
+    conversation, _ = setup(sessions)
+    text = "je sors de l'hôpital, je n'ai pas la force de gérer ça"
+    result = await executor.run(
+        call("action_vulnerability", tracker(conversation, text=text, intent="vulnerability"))
+    )
+    assert not events(result, "pause")  # the bot stays, gently, until a person claims
+    with sessions() as session:
+        escalation = session.scalars(select(Escalation)).one()
+        assert (escalation.reason, escalation.status) == ("vulnerability", "open")
+        state = session.get(Conversation, conversation)
+        assert state is not None and state.state == "bot"
