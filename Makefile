@@ -57,6 +57,7 @@ train: $(RASA_VENV)/.installed
 
 validate: $(RASA_VENV)/.installed
 	$(RASA) data validate --data nlu stories --domain domain.yml --config config.yml --fail-on-warnings
+	$(RASA_VENV)/bin/python scripts/check_nlu.py
 
 run: install train
 	$(VENV)/bin/ecoute migrate
