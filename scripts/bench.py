@@ -4,7 +4,9 @@ Starts the real stack (action server, Rasa, gateway) on free ports with its own 
 opens and verifies N conversations, then measures:
   1. sequential turns: p50/p95 through the gateway (socket.io, stored before and after) and
      straight to Rasa's REST channel for the same conversations (the floor we cannot beat);
-  2. throughput: turns per second with 20 conversations talking at once, both paths.
+  2. throughput: turns per second with 20 conversations talking at once, both paths;
+  3. Telegram: a turn through the fake Bot API server (webhook in, sendMessage out);
+  4. handoff: from a debtor's message to the agent console's live feed (socket.io).
 Figures are printed, never asserted: speed targets live here, not in tests.
 """
 
@@ -23,7 +25,14 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
-from stack import CSV_HEADER, Chat, Stack, running_stack  # noqa: E402
+import re  # noqa: E402
+
+import socketio  # noqa: E402
+from fake_telegram import FakeTelegram  # noqa: E402
+from stack import CSV_HEADER, TELEGRAM_TOKEN, Chat, Stack, running_stack  # noqa: E402
+
+TELEGRAM_TURNS = 50
+HANDOFF_MESSAGES = 30
 
 CONVERSATIONS = 20
 SEQUENTIAL_TURNS = 100
@@ -145,6 +154,74 @@ async def measure(stack: Stack) -> None:
         await chat.close()
 
 
+def measure_telegram(stack: Stack, telegram: FakeTelegram) -> None:
+    print(f"\n3. Telegram: {TELEGRAM_TURNS} turns through the fake Bot API server", flush=True)
+    chat_id = 424_242_000
+    token = stack.link("BENCH-0")
+    before = len(telegram.messages_to(chat_id))
+    telegram.user_sends(chat_id, f"/start {token}", "fr")
+    telegram.wait_for(chat_id, before, quiet=0.5)
+    before = len(telegram.messages_to(chat_id))
+    telegram.user_sends(chat_id, "75011", "fr")
+    telegram.wait_for(chat_id, before, quiet=0.5)
+    turns = []
+    for _ in range(TELEGRAM_TURNS):
+        before = len(telegram.messages_to(chat_id))
+        started = time.perf_counter()
+        telegram.user_sends(chat_id, QUESTION["fr"], "fr")
+        telegram.wait_for(chat_id, before, quiet=0.0)
+        turns.append(time.perf_counter() - started)
+        telegram.wait_for(chat_id, before, quiet=0.3)  # drain the rest of the turn
+    report("Telegram turn", turns)
+
+
+async def measure_handoff(stack: Stack) -> None:
+    print(f"\n4. handoff: {HANDOFF_MESSAGES} debtor messages to the agent's screen", flush=True)
+    email, _, password = stack.agent()
+    chat = Chat(stack.gateway_url, stack.link("BENCH-1"))
+    await chat.connect()
+    await chat.say("HUMAN", quiet=0.5)
+    async with httpx.AsyncClient(base_url=stack.gateway_url, follow_redirects=True) as web:
+        login = await web.get("/console/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
+        queue = await web.post(
+            "/console/login", data={"csrf": csrf, "email": email, "password": password}
+        )
+        conversation = re.search(r'href="/console/c/([0-9a-f]+)"', queue.text).group(1)  # type: ignore[union-attr]
+        page = await web.get(f"/console/c/{conversation}")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        await web.post(f"/console/c/{conversation}/claim", data={"csrf": csrf})
+        live_token = re.search(r'data-live-token="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    console = socketio.AsyncClient(reconnection=False)
+    seen: asyncio.Queue[str] = asyncio.Queue()
+
+    async def on_message(data: dict[str, str]) -> None:
+        await seen.put(data["text"])
+
+    console.on("message", on_message, namespace="/console")
+    await console.connect(
+        stack.gateway_url,
+        namespaces=["/console"],
+        auth={"token": live_token},
+        transports=["websocket"],
+        socketio_path="socket.io",
+    )
+    await console.call("watch", {"conversation_id": conversation}, namespace="/console")
+    delays = []
+    for i in range(HANDOFF_MESSAGES):
+        text = f"message {i} for the agent"
+        started = time.perf_counter()
+        await chat.client.emit(
+            "user_uttered", {"message": text, "session_id": chat.session_id, "customData": {}}
+        )
+        while await asyncio.wait_for(seen.get(), 10) != text:
+            pass
+        delays.append(time.perf_counter() - started)
+    report("to agent screen", delays)
+    await console.disconnect()
+    await chat.close()
+
+
 def _args(entry: tuple[str, str]) -> tuple[str, str, str]:
     sender, lang = entry
     return sender, QUESTION[lang], lang
@@ -159,10 +236,16 @@ def report(name: str, values: list[float]) -> None:
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="ecoute-bench-") as tmp:
-        print("starting action server, Rasa and gateway (about 40 s)…", flush=True)
-        with running_stack(Path(tmp)) as stack:
-            asyncio.run(measure(stack))
+    telegram = FakeTelegram(TELEGRAM_TOKEN).start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="ecoute-bench-") as tmp:
+            print("starting action server, Rasa and gateway (about 40 s)…", flush=True)
+            with running_stack(Path(tmp), telegram_api=telegram.base_url) as stack:
+                asyncio.run(measure(stack))
+                measure_telegram(stack, telegram)
+                asyncio.run(measure_handoff(stack))
+    finally:
+        telegram.stop()
     return 0
 
 

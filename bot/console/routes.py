@@ -200,6 +200,13 @@ class Console:
         def load(session: Session) -> dict[str, Any]:
             seen = handoff.view(session, self._attached(session, user), cid)
             conversation = seen.conversation
+            convs.audit(  # who read a debtor's conversation, and when
+                session,
+                f"{user.role}:{user.id}",
+                "conversation_viewed",
+                debtor_id=conversation.debtor_id,
+                conversation_id=cid,
+            )
             return {
                 "view": seen,
                 "debtor": handoff.display_name(conversation.debt),
@@ -214,7 +221,7 @@ class Console:
                 "note_authors": {n.id: n.user.name for n in seen.notes},
             }
 
-        data = await self._read(load)
+        data = await self._write(load)
         context = self._context(request, user, **data)
         context.update(
             outcomes=OUTCOME_LABELS,

@@ -43,3 +43,61 @@ async def test_nobody_answers_in_time_the_debtor_is_told_and_chooses_a_callback(
     finally:
         stack.stop("gateway")
         stack.start_gateway(ECOUTE_AGENT_ANSWER_SECONDS="900")
+
+
+async def test_the_live_console_feed_needs_a_user_and_respects_creditors(stack: Stack) -> None:
+    import json
+    import re
+
+    import httpx
+    import socketio
+
+    # Another creditor, with one conversation of its own.
+    other = stack.workdir / "other-creditor.json"
+    other.write_text(json.dumps({"slug": "autre", "name": "Autre SARL"}), encoding="utf-8")
+    stack.cli("add-creditor", str(other))
+    theirs, their_token = add_debtor(stack, language="fr", creditor="autre")
+    mine, my_token = add_debtor(stack, language="fr")
+    for token in (their_token, my_token):
+        chat = Chat(stack.gateway_url, token)
+        await chat.connect()
+        await chat.close()
+    engine = sa.create_engine(stack.env["ECOUTE_DATABASE_URL"])
+    with engine.connect() as conn:
+        ids = dict(
+            conn.execute(
+                sa.text(
+                    "SELECT d.invoice_number, c.id FROM conversation c JOIN debt d "
+                    "ON d.id = c.debt_id WHERE d.invoice_number IN (:a, :b)"
+                ),
+                {"a": theirs, "b": mine},
+            ).all()
+        )
+    engine.dispose()
+
+    anonymous = socketio.AsyncClient(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await anonymous.connect(
+            stack.gateway_url, namespaces=["/console"], transports=["websocket"]
+        )
+
+    email, _, password = stack.agent()  # an agent of lumen only
+    async with httpx.AsyncClient(base_url=stack.gateway_url, follow_redirects=True) as web:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', (await web.get("/console/login")).text)
+        assert csrf is not None
+        queue = await web.post(
+            "/console/login", data={"csrf": csrf.group(1), "email": email, "password": password}
+        )
+        live = re.search(r'data-live-token="([^"]+)"', queue.text)
+        assert live is not None
+    console = socketio.AsyncClient(reconnection=False)
+    await console.connect(
+        stack.gateway_url,
+        namespaces=["/console"],
+        auth={"token": live.group(1)},
+        transports=["websocket"],
+    )
+    assert (await console.call("watch", {"conversation_id": ids[mine]}, namespace="/console"))["ok"]
+    refused = await console.call("watch", {"conversation_id": ids[theirs]}, namespace="/console")
+    assert refused == {"ok": False}
+    await console.disconnect()

@@ -180,9 +180,9 @@ class Stack:
         )
         return email, name, password
 
-    def link(self, invoice: str) -> str:
-        url = self.cli("link", "--creditor", "lumen", "--invoice", invoice)
-        return url.split("?t=", 1)[1]
+    def link(self, invoice: str, creditor: str = "lumen") -> str:
+        url = self.cli("link", "--creditor", creditor, "--invoice", invoice)
+        return url.splitlines()[0].split("?t=", 1)[1]
 
 
 @contextmanager
@@ -296,7 +296,12 @@ CSV_HEADER = (
 
 
 def add_debtor(
-    stack: Stack, *, language: str, amount: str = "1480.00", postcode: str = "75011"
+    stack: Stack,
+    *,
+    language: str,
+    amount: str = "1480.00",
+    postcode: str = "75011",
+    creditor: str = "lumen",
 ) -> tuple[str, str]:
     """A fresh debtor and invoice for one test; returns (invoice number, link token)."""
     suffix = f"{time.monotonic_ns() % 10**9:09d}"
@@ -308,5 +313,5 @@ def add_debtor(
     )
     path = stack.workdir / f"{invoice}.csv"
     path.write_text(CSV_HEADER + row, encoding="utf-8")
-    stack.cli("import", "--creditor", "lumen", str(path))
-    return invoice, stack.link(invoice)
+    stack.cli("import", "--creditor", creditor, str(path))
+    return invoice, stack.link(invoice, creditor)
