@@ -73,6 +73,9 @@ class Debtor:
 
 
 def test_webhook_was_registered_with_a_secret(stack: Stack, telegram: FakeTelegram) -> None:
+    deadline = time.monotonic() + 10  # registered in the background after start
+    while telegram.webhook is None and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert telegram.webhook is not None
     assert telegram.webhook["url"] == f"{stack.gateway_url}/telegram/webhook"
     assert len(telegram.webhook["secret_token"]) >= 32
@@ -296,6 +299,9 @@ def test_long_polling_mode_holds_the_same_conversation(
     stack.stop("gateway")
     stack.start_gateway(ECOUTE_TELEGRAM_MODE="polling", ECOUTE_TELEGRAM_POLL_TIMEOUT_SECONDS="2")
     try:
+        deadline = time.monotonic() + 10
+        while telegram.webhook is not None and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert telegram.webhook is None  # deleteWebhook at start, then getUpdates
         debtor = Debtor(telegram, "fr")
         invoice, said = debtor.start(stack)

@@ -105,7 +105,26 @@ class TelegramChannel:
     # --- lifecycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
-        await self.app.initialize()  # getMe: checks the token and the server
+        """Connect in the background: Telegram being unreachable must not stop the gateway
+        (the web widget and the console keep working); we retry until it answers."""
+        self._spawn(self._connect(), "telegram-connect")
+
+    async def _connect(self) -> None:
+        backoff = 1.0
+        while True:
+            try:
+                await self.app.initialize()  # getMe: checks the token and the server
+                await self._register()
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.error("Telegram not reachable (%s); retrying in %.0f s", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 60.0)
+        self._spawn(self._replay_loop(), "telegram-replay")
+
+    async def _register(self) -> None:
         self.username = self.username or (self.bot.username or "")
         if self._settings.telegram_mode == "webhook":
             url = f"{self._settings.public_url}{WEBHOOK_PATH}"
@@ -119,7 +138,6 @@ class TelegramChannel:
             await self.bot.delete_webhook()
             self._spawn(self._poll(), "telegram-poll")
             log.info("Telegram long polling started for @%s", self.username)
-        self._spawn(self._replay_loop(), "telegram-replay")
 
     async def stop(self) -> None:
         for task in list(self._tasks):
@@ -127,7 +145,7 @@ class TelegramChannel:
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        await self.app.shutdown()
+        await self.app.shutdown()  # a no-op if Telegram was never reached
 
     def deep_link(self, token: str) -> str:
         return f"https://t.me/{self.username}?start={token}"

@@ -3,7 +3,8 @@ acknowledged before it is stored (Telegram re-delivers what was not answered 200
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -52,8 +53,18 @@ def update(update_id: int, chat_id: int) -> dict[str, object]:
     }
 
 
+def eventually(check: Callable[[], bool], seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_start_registers_the_webhook_with_its_secret(ecoute: Ecoute, fake: FakeTelegram) -> None:
     with TestClient(asgi_app(ecoute)):
+        assert eventually(lambda: fake.webhook is not None)
         assert fake.webhook is not None
         assert fake.webhook["url"] == "https://ecoute.example/telegram/webhook"
         assert fake.webhook["secret_token"] == "s" * 40
@@ -79,3 +90,14 @@ def test_an_update_is_acknowledged_only_once_stored(
         fake.wait_for(321, 0, quiet=1.0)
     assert len(fake.messages_to(321)) == len(replies) == 1  # answered once
     assert "personal Telegram link" in replies[0].text  # an unbound chat learns nothing
+
+
+def test_the_gateway_serves_while_telegram_is_unreachable(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ECOUTE_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("ECOUTE_TELEGRAM_TOKEN", TOKEN)
+    monkeypatch.setenv("ECOUTE_TELEGRAM_API_BASE_URL", "http://127.0.0.1:9")  # nothing listens
+    with TestClient(asgi_app(build(load_settings(), engine=engine))) as client:
+        assert client.get("/health").json() == {"status": "ok"}
+        assert client.get("/widget.js").status_code == 200
