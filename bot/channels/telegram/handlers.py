@@ -12,11 +12,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -26,11 +28,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.db.models import Debt
+from bot.db.models import Debt, Message
 from bot.domain.language import as_language
 from bot.domain.links import InvalidLink, LinkSigner
 from bot.domain.texts import Language, render
-from bot.gateway.pipeline import MessagePipeline
+from bot.gateway.pipeline import MessagePipeline, Posted, posted
 from bot.services import conversations as convs
 from bot.services import telegram as store
 from bot.settings import Settings
@@ -174,11 +176,15 @@ class TelegramHandlers:
         if bound is not None:
             payload = await asyncio.to_thread(self._button_payload, query.data or "")
         if bound is None or payload is None:
-            await query.answer(render("choice_expired", user_language(update)))
+            with contextlib.suppress(TelegramError):
+                await query.answer(render("choice_expired", user_language(update)))
             return
-        await query.answer()
+        # Cosmetic calls: if Telegram refuses them (query too old…), the click still counts.
+        with contextlib.suppress(TelegramError):
+            await query.answer()
         if query.message is not None:  # one click per keyboard: remove it
-            await query.edit_message_reply_markup(reply_markup=None)
+            with contextlib.suppress(TelegramError):
+                await query.edit_message_reply_markup(reply_markup=None)
         await self._submit(update, bound.conversation_id, payload)
 
     async def edited(self, update: Update, context: Context) -> None:
@@ -217,7 +223,8 @@ class TelegramHandlers:
             document.mime_type or "application/octet-stream",
             content,
         )
-        if stored:
+        if stored is not None:
+            await self._pipeline.announce([stored])  # the agent's screen shows it at once
             await self._pipeline.say(bound.conversation_id, "document_received", filename=name)
 
     # --- helpers ----------------------------------------------------------------------------
@@ -273,10 +280,14 @@ class TelegramHandlers:
 
     def _store_document(
         self, conversation_id: str, pid: str, name: str, mime: str, content: bytes
-    ) -> bool:
+    ) -> Posted | None:
         directory = self._settings.var_dir / "attachments"
         with self._sessions.begin() as session:
             stored = store.store_document(
                 session, directory, conversation_id, pid, name, mime, content
             )
-            return stored is not None
+            if stored is None:
+                return None
+            message = session.get(Message, stored.message_id)
+            assert message is not None
+            return posted(message)
