@@ -12,22 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from stack import Chat, Stack, add_debtor, buttons, texts
 
 pytestmark = pytest.mark.e2e
-
-
-def db(stack: Stack) -> sa.Engine:
-    return sa.create_engine(stack.env["ECOUTE_DATABASE_URL"])
-
-
-def rows(stack: Stack, sql: str, **params: Any) -> list[Any]:
-    engine = db(stack)
-    with engine.connect() as conn:
-        result = list(conn.execute(sa.text(sql), params))
-    engine.dispose()
-    return result
 
 
 ChatFactory = Callable[..., Any]
@@ -108,8 +95,7 @@ async def test_three_wrong_answers_lock_disclosure_and_offer_a_person(
     assert "/request_human" in buttons(third)
     after = await chat.say(details)
     assert invoice not in texts(after) and "480" not in texts(after)
-    (locked_until,) = rows(
-        stack,
+    (locked_until,) = stack.rows(
         "SELECT d.identity_locked_until FROM debtor d JOIN debt t ON "
         "t.debtor_id = d.id WHERE t.invoice_number = :i",
         i=invoice,
@@ -131,16 +117,14 @@ async def test_wrong_person_gets_an_apology_nothing_disclosed_and_contact_stops(
     said = texts(await chat.say(message))
     assert apology in said
     assert invoice not in said and "Lumen" not in said
-    ((wrong, state),) = rows(
-        stack,
+    ((wrong, state),) = stack.rows(
         "SELECT d.wrong_person, c.state FROM debtor d JOIN debt t ON "
         "t.debtor_id = d.id JOIN conversation c ON c.debt_id = t.id "
         "WHERE t.invoice_number = :i",
         i=invoice,
     )
     assert wrong and state == "closed"
-    assert rows(
-        stack,
+    assert stack.rows(
         "SELECT o.channel FROM opt_out o JOIN debt t ON t.debtor_id = o.debtor_id "
         "WHERE t.invoice_number = :i",
         i=invoice,
@@ -182,20 +166,18 @@ async def test_hardship_is_reformulated_then_a_plan_within_policy_is_agreed(
 
     recap = await chat.say("/affirm")
     assert invoice in texts(recap) and ("HUMAIN" in texts(recap) or "HUMAN" in texts(recap))
-    plan = rows(
-        stack,
+    plan = stack.rows(
         "SELECT p.id, p.total FROM payment_plan p JOIN debt t ON t.id = p.debt_id "
         "WHERE t.invoice_number = :i AND p.status = 'accepted'",
         i=invoice,
     )
     assert len(plan) == 1 and Decimal(str(plan[0][1])) == Decimal("1480.00")
-    amounts = rows(
-        stack, "SELECT amount FROM instalment WHERE plan_id = :p ORDER BY number", p=plan[0][0]
+    amounts = stack.rows(
+        "SELECT amount FROM instalment WHERE plan_id = :p ORDER BY number", p=plan[0][0]
     )
     assert len(amounts) == 6
     assert sum(Decimal(str(a)) for (a,) in amounts) == Decimal("1480.00")
-    causes = rows(
-        stack,
+    causes = stack.rows(
         "SELECT c.category FROM cause c JOIN debt t ON t.id = c.debt_id "
         "WHERE t.invoice_number = :i",
         i=invoice,
@@ -221,8 +203,7 @@ async def test_instalment_request_asks_what_is_manageable_then_proposes(
     assert len([line for line in texts(offer).splitlines() if line.startswith("•")]) == 3
     refused = await chat.say("/deny")
     assert texts(refused)  # asked again, openly
-    assert rows(
-        stack,
+    assert stack.rows(
         "SELECT count(*) FROM payment_plan p JOIN debt t ON t.id = p.debt_id "
         "WHERE t.invoice_number = :i AND p.status = 'accepted'",
         i=invoice,
@@ -258,8 +239,7 @@ async def test_a_rejected_reformulation_is_kept_as_a_training_example(
     assert "@" in texts(asked) or "e-mail" in texts(asked) or "email" in texts(asked)
     done = await chat.say("compta@example.org")
     assert invoice in texts(done) and "#" in texts(done)
-    labelled = rows(
-        stack,
+    labelled = stack.rows(
         "SELECT c.predicted_intent, c.confirmed_intent, c.status FROM classification"
         " c JOIN conversation v ON v.id = c.conversation_id JOIN debt t ON "
         "t.id = v.debt_id WHERE t.invoice_number = :i ORDER BY c.id",
@@ -267,8 +247,7 @@ async def test_a_rejected_reformulation_is_kept_as_a_training_example(
     )
     assert labelled[0][2] == "corrected" and labelled[0][1] == "admin_problem"
     assert labelled[-1] == ("admin_problem", "admin_problem", "confirmed")
-    tickets = rows(
-        stack,
+    tickets = stack.rows(
         "SELECT kind FROM ticket k JOIN debt t ON t.id = k.debt_id WHERE t.invoice_number = :i",
         i=invoice,
     )
@@ -294,12 +273,11 @@ async def test_dispute_is_recorded_and_collection_paused(
     done = await chat.say("/affirm")
     assert recorded in texts(done) and "2025" in texts(done)  # review date
     assert "/request_human" in buttons(done)
-    ((paused, status),) = rows(
-        stack, "SELECT collection_paused, status FROM debt WHERE invoice_number = :i", i=invoice
+    ((paused, status),) = stack.rows(
+        "SELECT collection_paused, status FROM debt WHERE invoice_number = :i", i=invoice
     )
     assert paused and status == "disputed"
-    disputes = rows(
-        stack,
+    disputes = stack.rows(
         "SELECT d.category, d.status FROM dispute d JOIN debt t ON t.id = "
         "d.debt_id WHERE t.invoice_number = :i",
         i=invoice,
@@ -325,16 +303,15 @@ async def test_payment_claim_is_recorded_for_reconciliation(
     await chat.say("/affirm")
     done = await chat.say(details)
     assert "480" in texts(done)
-    ((amount, paid_on, method),) = rows(
-        stack,
+    ((amount, paid_on, method),) = stack.rows(
         "SELECT c.amount, c.paid_on, c.method FROM payment_claim c JOIN debt t ON "
         "t.id = c.debt_id WHERE t.invoice_number = :i",
         i=invoice,
     )
     assert Decimal(str(amount)) == Decimal("480.00")
     assert str(paid_on).startswith("2025-01-02") and method == "transfer"
-    assert rows(
-        stack, "SELECT collection_paused FROM debt WHERE invoice_number = :i", i=invoice
+    assert stack.rows(
+        "SELECT collection_paused FROM debt WHERE invoice_number = :i", i=invoice
     ) == [(1,)]
 
 
@@ -353,8 +330,7 @@ async def test_promise_is_confirmed_back_and_recorded(
     assert when in texts(paraphrase) and "200" in texts(paraphrase)
     done = await chat.say("/affirm")
     assert when in texts(done)
-    ((amount, day),) = rows(
-        stack,
+    ((amount, day),) = stack.rows(
         "SELECT p.amount, p.promised_on FROM promise p JOIN debt t ON "
         "t.id = p.debt_id WHERE t.invoice_number = :i",
         i=invoice,
@@ -378,15 +354,13 @@ async def test_human_keyword_escalates_with_a_summary_and_pauses_the_bot(
     chat, invoice, _ = await open_chat(language)
     said = await chat.say(keyword)
     assert told in texts(said)
-    ((state,),) = rows(
-        stack,
+    ((state,),) = stack.rows(
         "SELECT c.state FROM conversation c JOIN debt t ON t.id = c.debt_id "
         "WHERE t.invoice_number = :i",
         i=invoice,
     )
     assert state == "waiting_agent"
-    ((summary,),) = rows(
-        stack,
+    ((summary,),) = stack.rows(
         "SELECT e.summary FROM escalation e JOIN conversation c ON c.id = "
         "e.conversation_id JOIN debt t ON t.id = c.debt_id WHERE "
         "t.invoice_number = :i",
@@ -395,8 +369,7 @@ async def test_human_keyword_escalates_with_a_summary_and_pauses_the_bot(
     assert invoice in summary and "Identity verified: yes" in summary
     held = await chat.say("bonjour ?" if language == "fr" else "hello?")
     assert held and "Rasa" not in texts(held)
-    stored = rows(
-        stack,
+    stored = stack.rows(
         "SELECT m.status FROM message m JOIN conversation c ON c.id = "
         "m.conversation_id JOIN debt t ON t.id = c.debt_id WHERE "
         "t.invoice_number = :i AND m.direction = 'in' ORDER BY m.id DESC LIMIT 1",
@@ -405,8 +378,7 @@ async def test_human_keyword_escalates_with_a_summary_and_pauses_the_bot(
     assert stored == [("routed_to_agent",)]
     stopped = await chat.say("STOP")  # stop still means stop while a person holds the thread
     assert "STOP" not in texts(stopped) and texts(stopped)
-    assert rows(
-        stack,
+    assert stack.rows(
         "SELECT o.channel FROM opt_out o JOIN debt t ON t.debtor_id = o.debtor_id"
         " WHERE t.invoice_number = :i",
         i=invoice,
@@ -426,8 +398,7 @@ async def test_stop_is_confirmed_in_one_message_and_recorded(
     chat, invoice, _ = await open_chat(language)
     said = await chat.say("STOP")
     assert len(said) == 1 and confirmation in texts(said)
-    assert rows(
-        stack,
+    assert stack.rows(
         "SELECT o.channel FROM opt_out o JOIN debt t ON t.debtor_id = o.debtor_id"
         " WHERE t.invoice_number = :i",
         i=invoice,
@@ -457,16 +428,14 @@ async def test_vulnerability_gets_empathy_a_person_and_no_pressure(
     assert empathy in texts(said)
     assert "/request_human" in buttons(said)
     assert "€" not in texts(said)  # no amount, no plan
-    ((vulnerable, paused),) = rows(
-        stack,
+    ((vulnerable, paused),) = stack.rows(
         "SELECT d.vulnerable, t.collection_paused FROM debtor d"
         " JOIN debt t ON t.debtor_id = d.id WHERE "
         "t.invoice_number = :i",
         i=invoice,
     )
     assert vulnerable and paused
-    assert rows(
-        stack,
+    assert stack.rows(
         "SELECT count(*) FROM payment_plan p JOIN debt t ON t.id = p.debt_id "
         "WHERE t.invoice_number = :i",
         i=invoice,
@@ -502,8 +471,7 @@ async def test_a_redelivered_message_is_processed_once(
     first = await chat.say("Combien je dois ?", client_msg_id="same-id")
     again = await chat.say("Combien je dois ?", client_msg_id="same-id", quiet=1.5)
     assert first and not [m for m in again if m.get("metadata", {}).get("author") == "bot"]
-    count = rows(
-        stack,
+    count = stack.rows(
         "SELECT count(*) FROM message m JOIN conversation c ON c.id = "
         "m.conversation_id JOIN debt t ON t.id = c.debt_id WHERE "
         "t.invoice_number = :i AND m.text = 'Combien je dois ?'",
@@ -544,8 +512,7 @@ async def test_rasa_down_the_debtor_waits_and_nothing_is_lost(
     try:
         waiting = await chat.say("How much do I owe exactly?")
         assert "One moment" in texts(waiting)
-        pending = rows(
-            stack,
+        pending = stack.rows(
             "SELECT m.status FROM message m JOIN conversation c ON c.id = "
             "m.conversation_id JOIN debt t ON t.id = c.debt_id WHERE "
             "t.invoice_number = :i AND m.direction = 'in' ORDER BY m.id DESC "
@@ -566,8 +533,7 @@ async def test_unknown_language_is_asked_in_both_then_follows_the_debtor(
     assert "Bonjour" in texts(said) and "Hello" in texts(said)  # opening and open question
     reply = await chat.say("Hello, I never received this invoice, can you send it again?")
     assert "If I understood you correctly" in texts(reply) and "Si je" not in texts(reply)
-    ((language,),) = rows(
-        stack,
+    ((language,),) = stack.rows(
         "SELECT c.language FROM conversation c JOIN debt t ON t.id = c.debt_id"
         " WHERE t.invoice_number = :i",
         i=invoice,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 from stack import Chat, Stack, add_debtor, buttons, texts
 
 pytestmark = pytest.mark.e2e
@@ -29,16 +28,11 @@ async def test_nobody_answers_in_time_the_debtor_is_told_and_chooses_a_callback(
         chosen = await chat.say("/callback_request")
         assert "vous rappellera" in texts(chosen)
         await chat.close()
-        engine = sa.create_engine(stack.env["ECOUTE_DATABASE_URL"])
-        with engine.connect() as conn:
-            kinds = conn.execute(
-                sa.text(
-                    "SELECT k.kind FROM ticket k JOIN debt d ON d.id = k.debt_id "
-                    "WHERE d.invoice_number = :i"
-                ),
-                {"i": invoice},
-            ).all()
-        engine.dispose()
+        kinds = stack.rows(
+            "SELECT k.kind FROM ticket k JOIN debt d ON d.id = k.debt_id "
+            "WHERE d.invoice_number = :i",
+            i=invoice,
+        )
         assert ("callback_request",) in kinds
     finally:
         stack.stop("gateway")
@@ -62,18 +56,14 @@ async def test_the_live_console_feed_needs_a_user_and_respects_creditors(stack: 
         chat = Chat(stack.gateway_url, token)
         await chat.connect()
         await chat.close()
-    engine = sa.create_engine(stack.env["ECOUTE_DATABASE_URL"])
-    with engine.connect() as conn:
-        ids = dict(
-            conn.execute(
-                sa.text(
-                    "SELECT d.invoice_number, c.id FROM conversation c JOIN debt d "
-                    "ON d.id = c.debt_id WHERE d.invoice_number IN (:a, :b)"
-                ),
-                {"a": theirs, "b": mine},
-            ).all()
+    ids = dict(
+        stack.rows(
+            "SELECT d.invoice_number, c.id FROM conversation c JOIN debt d "
+            "ON d.id = c.debt_id WHERE d.invoice_number IN (:a, :b)",
+            a=theirs,
+            b=mine,
         )
-    engine.dispose()
+    )
 
     anonymous = socketio.AsyncClient(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):

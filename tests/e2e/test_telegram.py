@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from fake_telegram import FakeTelegram, Sent
 from stack import Stack, add_debtor
 
@@ -24,14 +23,6 @@ _chat_ids = itertools.count(int(time.time()) % 1_000_000 * 100)
 
 def new_chat() -> int:
     return next(_chat_ids)
-
-
-def rows(stack: Stack, sql: str, **params: Any) -> list[Any]:
-    engine = sa.create_engine(stack.env["ECOUTE_DATABASE_URL"])
-    with engine.connect() as conn:
-        result = list(conn.execute(sa.text(sql), params))
-    engine.dispose()
-    return result
 
 
 def text_of(messages: list[Sent]) -> str:
@@ -151,15 +142,13 @@ def test_a_whole_conversation_with_buttons_ends_in_a_stored_plan(
     recap = debtor.click(offer, accept)
     assert invoice in text_of(recap)
 
-    plan = rows(
-        stack,
+    plan = stack.rows(
         "SELECT p.total FROM payment_plan p JOIN debt t ON t.id = p.debt_id "
         "WHERE t.invoice_number = :i AND p.status = 'accepted'",
         i=invoice,
     )
     assert [Decimal(str(total)) for (total,) in plan] == [Decimal("1480.00")]
-    stored = rows(
-        stack,
+    stored = stack.rows(
         "SELECT m.direction, m.channel, m.status FROM message m JOIN conversation c "
         "ON c.id = m.conversation_id JOIN debt t ON t.id = c.debt_id WHERE t.invoice_number = :i",
         i=invoice,
@@ -200,17 +189,16 @@ def test_a_repeated_update_changes_nothing(stack: Stack, telegram: FakeTelegram)
     )
     time.sleep(3)
     assert debtor.seen() == before + len(first)
-    inbound = rows(
-        stack,
+    inbound = stack.rows(
         "SELECT count(*) FROM message m JOIN conversation c ON c.id = m.conversation_id "
         "JOIN debt t ON t.id = c.debt_id WHERE t.invoice_number = :i AND m.direction = 'in' "
         "AND m.text LIKE 'je voudrais%'",
         i=invoice,
     )
     assert inbound == [(1,)]
-    assert rows(
-        stack, "SELECT count(*) FROM telegram_update WHERE update_id = :u", u=update_id
-    ) == [(1,)]
+    assert stack.rows("SELECT count(*) FROM telegram_update WHERE update_id = :u", u=update_id) == [
+        (1,)
+    ]
 
 
 def test_edits_media_and_documents_get_a_clear_answer(stack: Stack, telegram: FakeTelegram) -> None:
@@ -228,8 +216,7 @@ def test_edits_media_and_documents_get_a_clear_answer(stack: Stack, telegram: Fa
     before = debtor.seen()
     telegram.user_sends_document(debtor.chat_id, "virement.pdf", proof)
     assert "virement.pdf" in text_of(telegram.wait_for(debtor.chat_id, before))
-    (row,) = rows(
-        stack,
+    (row,) = stack.rows(
         "SELECT a.filename, a.size, a.path FROM attachment a JOIN conversation c "
         "ON c.id = a.conversation_id JOIN debt t ON t.id = c.debt_id WHERE t.invoice_number = :i",
         i=invoice,
@@ -261,8 +248,7 @@ def test_stop_opts_out_on_every_channel_and_unbinds_the_chat(
     invoice, _ = debtor.start(stack)
     said = debtor.say("/stop")
     assert "vous ne recevrez plus de messages" in text_of(said)
-    assert rows(
-        stack,
+    assert stack.rows(
         "SELECT o.channel FROM opt_out o JOIN debt t ON t.debtor_id = o.debtor_id "
         "WHERE t.invoice_number = :i",
         i=invoice,
@@ -284,8 +270,7 @@ def test_a_gateway_crash_mid_conversation_loses_nothing(
     stack.start_gateway()
     said = telegram.wait_for(debtor.chat_id, before)
     assert invoice in text_of(said)
-    assert rows(
-        stack,
+    assert stack.rows(
         "SELECT count(*) FROM message m JOIN conversation c ON c.id = m.conversation_id "
         "JOIN debt t ON t.id = c.debt_id WHERE t.invoice_number = :i AND m.direction = 'in' "
         "AND m.text = 'what are my payment options?'",

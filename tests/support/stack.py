@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import socketio
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -179,6 +180,14 @@ class Stack:
             env={"ECOUTE_NEW_USER_PASSWORD": password},
         )
         return email, name, password
+
+    def rows(self, sql: str, **params: Any) -> list[Any]:
+        """Read the stack's database, to check what a conversation recorded."""
+        engine = sa.create_engine(self.env["ECOUTE_DATABASE_URL"])
+        with engine.connect() as conn:
+            result = list(conn.execute(sa.text(sql), params))
+        engine.dispose()
+        return result
 
     def link(self, invoice: str, creditor: str = "lumen") -> str:
         url = self.cli("link", "--creditor", creditor, "--invoice", invoice)
