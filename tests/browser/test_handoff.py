@@ -8,30 +8,14 @@ results/handoff-latency.txt (a figure for the issue note, not an assertion).
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
+from chromium import ARGS, CHROMIUM, RESULTS, send
 from fake_telegram import FakeTelegram
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from stack import Stack, add_debtor
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-RESULTS = Path(__file__).resolve().parents[2] / "results"
-
-
-def send(page: Page, text: str) -> None:
-    page.fill("#ecoute-input", text)
-    page.click("#ecoute-send")
 
 
 def agent_signs_in_and_claims(browser: Browser, stack: Stack, debtor_name: str) -> Page:

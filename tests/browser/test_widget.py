@@ -5,26 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from chromium import ARGS, CHROMIUM, RESULTS, send
+from playwright.sync_api import expect, sync_playwright
 from stack import Stack, add_debtor
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "results" / "screenshots"
-
-
-def send(page: Page, text: str) -> None:
-    page.fill("#ecoute-input", text)
-    page.click("#ecoute-send")
+SCREENSHOTS = RESULTS / "screenshots"
 
 
 def test_debtor_chats_through_the_widget_on_the_demo_page(stack: Stack) -> None:
