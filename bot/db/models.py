@@ -116,6 +116,14 @@ class Creditor(Base):
     dispute_review_days: Mapped[int] = mapped_column(Integer, default=10)
     # Policy: a dispute on a larger balance goes straight to a person (None: never).
     escalate_disputes_above: Mapped[Decimal | None] = mapped_column()
+    # Follow-ups (shared/domain/method.md 004-5): days relative to each due date, at a local hour.
+    reminder_ladder: Mapped[list[int]] = mapped_column(JSON, default=lambda: [-3, 0, 7, 21])
+    reminder_hour: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    instalment_reminder_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    promise_grace_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    breaks_before_escalation: Mapped[int] = mapped_column(
+        Integer, default=2, server_default="2"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     debtors: Mapped[list[Debtor]] = relationship(back_populates="creditor")
@@ -291,6 +299,7 @@ class Instalment(Base):
     due_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column()
     status: Mapped[str] = mapped_column(String(20), default="due")  # due|paid|missed
+    paid_amount: Mapped[Decimal] = mapped_column(default=Decimal("0"), server_default="0")
 
     plan: Mapped[PaymentPlan] = relationship(back_populates="instalments")
 
@@ -461,3 +470,70 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     path: Mapped[str] = mapped_column(String(400))  # relative to the attachments directory
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReminderStatus(str, Enum):
+    SCHEDULED = "scheduled"  # waits for ``next_attempt_at`` (first time, after a defer or a retry)
+    SENDING = "sending"  # claimed by the scheduler; the send has begun
+    SENT = "sent"
+    DENIED = "denied"  # the guard said no; a person may reschedule
+    CANCELLED = "cancelled"  # made pointless (paid, plan changed, opt-out…)
+    FAILED = "failed"  # the channel refused it every time
+    UNCERTAIN = "uncertain"  # the process died during the send: never retried automatically
+
+
+class Reminder(Base):
+    """One message the bot will start by itself. This table is the truth; APScheduler's job
+    store only says when to look at a row again (job id ``reminder:<id>``).
+
+    ``key`` names what the reminder is about (``debt:12:+7``, ``instalment:5:-3``,
+    ``promise:3:check``) so that planning the same facts twice adds nothing.
+    """
+
+    __tablename__ = "reminder"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    creditor_id: Mapped[int] = mapped_column(ForeignKey("creditor.id"), index=True)
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("debtor.id"), index=True)
+    debt_id: Mapped[int] = mapped_column(ForeignKey("debt.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    instalment_id: Mapped[int | None] = mapped_column(ForeignKey("instalment.id"))
+    promise_id: Mapped[int | None] = mapped_column(ForeignKey("promise.id"))
+    step: Mapped[int] = mapped_column(Integer, default=0)  # place in the ladder: varies channels
+    due_at: Mapped[datetime] = mapped_column()
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ReminderStatus.SCHEDULED.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str | None] = mapped_column(String(20))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    rule: Mapped[str | None] = mapped_column(String(40))  # the guard's last decision
+    reason: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class Payment(Base):
+    """Money received, from the signed webhook or a CSV; unique per creditor and reference so
+    that a webhook delivered twice counts once."""
+
+    __tablename__ = "payment"
+    __table_args__ = (UniqueConstraint("creditor_id", "reference"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    creditor_id: Mapped[int] = mapped_column(ForeignKey("creditor.id"))
+    debt_id: Mapped[int] = mapped_column(ForeignKey("debt.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(120))
+    amount: Mapped[Decimal] = mapped_column()
+    currency: Mapped[str] = mapped_column(String(3))
+    paid_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(20))  # webhook | csv
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SchedulerLease(Base):
+    """Who fires jobs when several gateways run on SQLite (PostgreSQL uses an advisory lock)."""
+
+    __tablename__ = "scheduler_lease"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(80))
+    expires_at: Mapped[datetime] = mapped_column()
