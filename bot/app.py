@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
+from bot.api.payments import payments_route
+from bot.channels.email.sender import EmailSender
+from bot.channels.email.unsubscribe import unsubscribe_routes, unsubscribe_signer
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.handlers import TelegramHandlers
 from bot.channels.telegram.webhook import webhook_route
@@ -28,6 +31,7 @@ from bot.db.session import make_engine, make_session_factory
 from bot.domain.links import LinkSigner
 from bot.gateway.pipeline import MessagePipeline
 from bot.gateway.rasa_client import RasaClient
+from bot.scheduler.runner import ReminderScheduler
 from bot.services import handoff
 from bot.settings import Settings, load_settings
 
@@ -46,13 +50,17 @@ class Ecoute:
     web: WebChannel
     signer: LinkSigner
     console: Console
+    unsubscribe: LinkSigner
     telegram: TelegramChannel | None = None
+    scheduler: ReminderScheduler | None = None
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
     async def start(self) -> None:
         if self.telegram is not None:
             await self.telegram.start()
         self._tasks.append(asyncio.create_task(self._replay_loop(), name="replay-pending"))
+        if self.scheduler is not None:
+            await self.scheduler.start()
         log.info(
             "gateway started on %s:%s (Rasa at %s)",
             self.settings.host,
@@ -67,6 +75,8 @@ class Ecoute:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        if self.scheduler is not None:
+            await self.scheduler.stop()
         if self.telegram is not None:
             await self.telegram.stop()
         await self.rasa.aclose()
@@ -120,7 +130,25 @@ def build(settings: Settings | None = None, engine: Engine | None = None) -> Eco
     if settings.telegram_token is not None:
         handlers = TelegramHandlers(settings, sessions, pipeline, signer)
         telegram = TelegramChannel(settings, sessions, pipeline, handlers)
-    return Ecoute(settings, engine, sessions, rasa, pipeline, web, signer, console, telegram)
+    unsubscribe = unsubscribe_signer(settings.link_secret_value())
+    scheduler = None
+    if settings.scheduler_enabled:
+        scheduler = ReminderScheduler(
+            settings, engine, sessions, pipeline, EmailSender(settings), signer, unsubscribe
+        )
+    return Ecoute(
+        settings,
+        engine,
+        sessions,
+        rasa,
+        pipeline,
+        web,
+        signer,
+        console,
+        unsubscribe,
+        telegram,
+        scheduler,
+    )
 
 
 def asgi_app(ecoute: Ecoute) -> socketio.ASGIApp:
@@ -137,6 +165,8 @@ def asgi_app(ecoute: Ecoute) -> socketio.ASGIApp:
     routes: list[BaseRoute] = [
         *build_routes(ecoute.settings, ecoute.sessions, ecoute.signer),
         ecoute.console.mount(),
+        *unsubscribe_routes(ecoute.sessions, ecoute.unsubscribe),
+        payments_route(ecoute.sessions, ecoute.settings.payments_secret_value()),
     ]
     if ecoute.telegram is not None and ecoute.settings.telegram_mode == "webhook":
         secret = ecoute.settings.telegram_webhook_secret_value()

@@ -79,6 +79,30 @@ class Settings(BaseSettings):
     )
     telegram_poll_timeout_seconds: int = Field(25, ge=0, le=50)
     attachment_max_bytes: int = Field(10 * 1024 * 1024, gt=0, le=50 * 1024 * 1024)
+    scheduler_enabled: bool = Field(
+        True, description="run the follow-up scheduler here (one process fires, others stand by)"
+    )
+    scheduler_reconcile_seconds: float = Field(
+        60.0, gt=0, le=3600, description="how often the job store is aligned with the tables"
+    )
+    scheduler_horizon_hours: int = Field(
+        48, ge=1, le=24 * 30, description="reminders due within this horizon get a job"
+    )
+    scheduler_misfire_grace_seconds: int = Field(
+        6 * 3600, ge=60, description="a job late by more (process down) waits for reconcile"
+    )
+    scheduler_lease_seconds: float = Field(
+        30.0, gt=1, le=600, description="SQLite leader lease; PostgreSQL uses an advisory lock"
+    )
+    payments_secret: SecretStr | None = Field(
+        None, description="master secret; each creditor's webhook secret is derived from it"
+    )
+    smtp_host: str = Field("", description="SMTP server for e-mail reminders; empty: no e-mail")
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = Field("assistant@ecoute.invalid", description="From: of reminder e-mails")
     frozen_today: date | None = Field(
         None, description="pretend today is this date (tests and demos); empty = the real clock"
     )
@@ -130,6 +154,10 @@ class Settings(BaseSettings):
             "telegram-webhook-secret",
             "ECOUTE_TELEGRAM_WEBHOOK_SECRET",
         )
+
+    def payments_secret_value(self) -> str:
+        """Master secret of the payments webhook (per-creditor secrets derive from it)."""
+        return self._secret(self.payments_secret, "payments-secret", "ECOUTE_PAYMENTS_SECRET")
 
     def _secret(self, value: SecretStr | None, filename: str, variable: str) -> str:
         if value is not None:

@@ -170,6 +170,7 @@ class Outbound:
     fees: frozenset[str] = frozenset()  # fee kinds the message claims
     requested_by_debtor: bool = False  # "remind me on the 15th": exempt from the cool-down
     whitelisted_words: frozenset[str] = frozenset()  # approved by a person for this template
+    scheduled: bool = False  # started by the scheduler: waits while the debtor is talking to us
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,13 @@ def _decide(
     if message.kind != "initiated":
         return allow()
     if _is_reply(history, now):
+        if message.scheduled and history.last_debtor_message is not None:
+            # method.md 000-1: no scheduled reminder fires while a conversation is live.
+            return defer(
+                "live-conversation",
+                "the debtor wrote in the last 24 hours: the reminder waits",
+                history.last_debtor_message + REPLY_WINDOW,
+            )
         return allow()  # the debtor wrote in the last 24 h: answering is not a new contact
 
     zones = _zones(debtor.time_zones)

@@ -469,6 +469,105 @@ TEXTS: dict[str, dict[Language, str]] = {
         "phrases ?",
         "en": "Your message is a little long for me. Could you sum it up in a few sentences?",
     },
+    # --- follow-ups the scheduler starts (method.md 004-5): an open question first, no amount
+    # (they may reach the debtor before any identity check, compliance G-03), then the
+    # mandatory lines (G-01 disclosure, G-02 a person, G-04 stop).
+    "reminder_hello": {"fr": "Bonjour,", "en": "Hello,"},
+    "reminder_hello_name": {"fr": "Bonjour {name},", "en": "Hello {name},"},
+    "reminder_disclosure": {
+        "fr": "je suis l'assistant automatisé de {creditor}.",
+        "en": "I am the automated assistant of {creditor}.",
+    },
+    "reminder_before_due": {
+        "fr": "Une date de paiement prévue approche, et je voulais simplement savoir si tout "
+        "se passe bien de votre côté. Si quelque chose vous gêne, dites-le-moi : nous "
+        "pourrons chercher une solution ensemble.",
+        "en": "A planned payment date is coming up, and I simply wanted to check that "
+        "everything is fine on your side. If anything is in the way, tell me: we can look "
+        "for a solution together.",
+    },
+    "reminder_due_day": {
+        "fr": "C'est aujourd'hui la date de paiement prévue. Comment les choses se "
+        "passent-elles de votre côté ? Si cette date ne vous convient pas, nous pouvons en "
+        "parler.",
+        "en": "Today is the planned payment date. How are things on your side? If this date "
+        "does not suit you, we can talk about it.",
+    },
+    "reminder_after_due": {
+        "fr": "Je reviens vers vous pour faire le point. Où en êtes-vous de votre côté ? Si "
+        "quelque chose vous empêche de régler, expliquez-le-moi : nous chercherons une "
+        "solution ensemble.",
+        "en": "I am getting back to you to see where things stand. How are things on your "
+        "side? If something is stopping you from paying, tell me about it: we will look "
+        "for a solution together.",
+    },
+    "reminder_instalment": {
+        "fr": "Comme convenu, je vous écris avant la prochaine échéance de votre plan de "
+        "paiement. Tout se passe-t-il bien pour vous ? Si cela devient difficile, dites-le-"
+        "moi : le plan peut être revu.",
+        "en": "As agreed, I am writing before the next instalment of your payment plan. Is "
+        "everything going well for you? If it is becoming difficult, tell me: the plan can "
+        "be reviewed.",
+    },
+    "reminder_missed_instalment": {
+        "fr": "Je ne vois pas encore la dernière échéance de votre plan de paiement. Que "
+        "s'est-il passé ? Si le paiement est déjà parti, dites-le-moi ; si votre situation a "
+        "changé, nous pouvons revoir le plan ensemble.",
+        "en": "I cannot see the last instalment of your payment plan yet. What happened? If "
+        "the payment is already on its way, tell me; if your situation has changed, we can "
+        "review the plan together.",
+    },
+    "reminder_broken_promise": {
+        "fr": "Nous avions parlé d'un paiement pour le {date}, et je ne le vois pas encore de "
+        "notre côté. Que s'est-il passé ? Si le paiement est déjà parti, dites-le-moi ; "
+        "sinon, nous pouvons convenir ensemble d'une autre solution.",
+        "en": "We had talked about a payment on {date}, and I cannot see it on our side yet. "
+        "What happened? If the payment is already on its way, tell me; otherwise we can "
+        "agree on another solution together.",
+    },
+    "reminder_reply_link": {
+        "fr": "Pour me répondre : {link}",
+        "en": "To reply to me: {link}",
+    },
+    "reminder_human": {
+        "fr": "Pour parler à une personne, répondez HUMAIN.",
+        "en": "To talk to a person, reply HUMAN.",
+    },
+    "reminder_human_contact": {
+        "fr": "Pour parler à une personne, répondez HUMAIN ou contactez {contact}.",
+        "en": "To talk to a person, reply HUMAN or contact {contact}.",
+    },
+    "reminder_stop": {
+        "fr": "Pour ne plus recevoir de messages, répondez STOP.",
+        "en": "To receive no more messages, reply STOP.",
+    },
+    "reminder_unsubscribe": {
+        "fr": "Pour ne plus recevoir de messages : {link}",
+        "en": "To receive no more messages: {link}",
+    },
+    "reminder_us_validation": {
+        "fr": "Ce message est envoyé par {creditor} pour le recouvrement d'une créance ; "
+        "toute information obtenue servira à cette fin.",
+        "en": "This message is from {creditor} and is an attempt to collect a debt; any "
+        "information obtained will be used for that purpose.",
+    },
+    "reminder_subject": {
+        "fr": "Un message de l'assistant de {creditor}",
+        "en": "A message from the {creditor} assistant",
+    },
+    "unsubscribe_confirm": {
+        "fr": "Vous ne souhaitez plus recevoir de messages de {creditor} ? Confirmez ci-dessous ; "
+        "vous pourrez toujours nous écrire.",
+        "en": "You no longer want to receive messages from {creditor}? Confirm below; you can "
+        "still write to us.",
+    },
+    "unsubscribe_button": {"fr": "Ne plus recevoir de messages", "en": "Stop all messages"},
+    "unsubscribe_done": {
+        "fr": "C'est noté : vous ne recevrez plus de messages de {creditor}, sur aucun canal. "
+        "Pour parler à une personne, vous pouvez toujours nous écrire.",
+        "en": "Done: you will not receive any more messages from {creditor}, on any channel. "
+        "To talk to a person, you can still write to us.",
+    },
 }
 
 # Button labels for "Did you mean…" (two-stage fallback), one per intent the bot can suggest.

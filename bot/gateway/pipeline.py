@@ -160,27 +160,29 @@ class MessagePipeline:
             await self.process(conversation_id)
         return len(ids)
 
-    async def deliver(self, conversation_id: str, messages: list[Outgoing]) -> None:
+    async def deliver(self, conversation_id: str, messages: list[Outgoing]) -> bool:
         """Hand stored messages to their channel one by one; each is marked once it went out.
 
-        Stops at the first that does not go out, so the order is kept for the next attempt.
+        Stops at the first that does not go out, so the order is kept for the next attempt;
+        returns whether every message went out.
         """
         if not messages:
-            return
+            return True
         channel = await asyncio.to_thread(self._channel_of, conversation_id)
         deliver = self._channels.get(channel)
         if deliver is None:
             log.error("no adapter for channel %s; messages stay pending", channel)
-            return
+            return False
         for message in messages:
             try:
                 delivered = await deliver([message])
             except Exception:  # an adapter failure must not lose the stored replies
                 log.exception("delivery failed on %s for conversation %s", channel, conversation_id)
-                return
+                return False
             if not delivered:
-                return
+                return False
             await asyncio.to_thread(self._mark_delivered, [message.message_id])
+        return True
 
     async def publish(self, conversation_id: str, messages: list[Outgoing]) -> None:
         """Newly stored outbound messages: tell the listeners, then deliver."""
@@ -192,10 +194,10 @@ class MessagePipeline:
         )
         await self.deliver(conversation_id, messages)
 
-    async def deliver_pending(self, conversation_id: str) -> None:
+    async def deliver_pending(self, conversation_id: str) -> bool:
         """Re-send what was stored but never reached the debtor (e.g. after a reconnect)."""
         pending = await asyncio.to_thread(self._undelivered, conversation_id)
-        await self.deliver(conversation_id, pending)
+        return await self.deliver(conversation_id, pending)
 
     async def say(
         self,

@@ -296,6 +296,17 @@ def test_answering_within_24_hours_of_the_debtors_message_is_not_a_new_contact()
     assert decide("FR-B2C", debtor(), reminder(), history, now).allowed
 
 
+def test_a_scheduled_reminder_waits_while_the_debtor_is_talking_to_us() -> None:
+    wrote = at(PARIS, 2026, 3, 10, 11)  # a Tuesday
+    history = History(last_debtor_message=wrote, last_exchange=wrote)
+    decision = decide(
+        "FR-B2C", debtor(), reminder(scheduled=True), history, at(PARIS, 2026, 3, 10, 15)
+    )
+    assert decision.verdict is Verdict.DEFER
+    assert decision.rule == "live-conversation"
+    assert decision.until == wrote + timedelta(hours=24)
+
+
 # --- overrides ----------------------------------------------------------------------------------
 
 
