@@ -121,9 +121,7 @@ class Creditor(Base):
     reminder_hour: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     instalment_reminder_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     promise_grace_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
-    breaks_before_escalation: Mapped[int] = mapped_column(
-        Integer, default=2, server_default="2"
-    )
+    breaks_before_escalation: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     debtors: Mapped[list[Debtor]] = relationship(back_populates="creditor")
