@@ -139,6 +139,13 @@ def plan_reminders(
     return [p for p in planned if _keep(p, now, quiet_until)]
 
 
+def called_for(facts: DebtFacts, policy: LadderPolicy, zone: str) -> set[str]:
+    """Keys these facts justify at any time: a scheduled reminder whose key is not here was
+    made pointless (paid, plan agreed, promise kept…); one merely late is still called for."""
+    earliest = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return {p.key for p in plan_reminders(facts, policy, zone, earliest)}
+
+
 def _keep(planned: Planned, now: datetime, quiet_until: datetime | None) -> bool:
     if planned.kind == PROMISE_CHECK:
         return True

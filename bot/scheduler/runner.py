@@ -84,6 +84,7 @@ class ReminderScheduler:
         self._apscheduler: AsyncIOScheduler | None = None
         self._task: asyncio.Task[None] | None = None
         self.is_leader = False
+        self._firing: set[int] = set()  # ids being sent now: reconcile leaves them alone
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -212,6 +213,8 @@ class ReminderScheduler:
         }
         added = removed = 0
         for reminder_id, at in wanted.items():
+            if reminder_id in self._firing:
+                continue
             job = jobs.get(f"{JOB_PREFIX}{reminder_id}")
             if job is None:
                 missing = True
@@ -231,11 +234,13 @@ class ReminderScheduler:
         return (added, removed)
 
     def _add_job(self, reminder_id: int, at: datetime) -> None:
+        """A job at ``at`` on the business clock. APScheduler runs on the wall clock, so a
+        shifted business clock (a demo, a test on a chosen Tuesday) is shifted back here."""
         assert self._apscheduler is not None
         self._apscheduler.add_job(
             fire_reminder,
             "date",
-            run_date=at,
+            run_date=at - (self._clock() - utcnow()),
             args=[reminder_id],
             id=f"{JOB_PREFIX}{reminder_id}",
             replace_existing=True,
@@ -250,6 +255,13 @@ class ReminderScheduler:
 
     async def fire(self, reminder_id: int) -> str:
         """Check, guard, store and send one reminder; returns its status afterwards."""
+        self._firing.add(reminder_id)
+        try:
+            return await self._fire(reminder_id)
+        finally:
+            self._firing.discard(reminder_id)
+
+    async def _fire(self, reminder_id: int) -> str:
         now = self._clock()
         public = self._settings.public_url
 

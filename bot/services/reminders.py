@@ -100,16 +100,16 @@ class SyncResult:
 def sync_debt(session: Session, debt: Debt, now: datetime) -> SyncResult:
     """Bring the debt's reminders in line with its facts (in the caller's transaction)."""
     debtor = debt.debtor
-    planned = reminders.plan_reminders(
-        debt_facts(session, debt), ladder_policy(debtor.creditor), debtor.timezone, now
-    )
+    facts, policy = debt_facts(session, debt), ladder_policy(debtor.creditor)
+    planned = reminders.plan_reminders(facts, policy, debtor.timezone, now)
+    justified = reminders.called_for(facts, policy, debtor.timezone)
     wanted = {p.key: p for p in planned}
     existing = {
         r.key: r for r in session.scalars(select(Reminder).where(Reminder.debt_id == debt.id))
     }
     result = SyncResult([], [])
     for key, row in existing.items():
-        if row.status == ReminderStatus.SCHEDULED.value and key not in wanted:
+        if row.status == ReminderStatus.SCHEDULED.value and key not in justified:
             row.status = ReminderStatus.CANCELLED.value
             row.reason = "no longer called for by the debt's facts"
             result.cancelled.append(row)

@@ -21,6 +21,16 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # APScheduler's SQLAlchemy job store (the layout it would create itself), created here so
+    # that the schema has one owner and exists before the first scheduler starts.
+    op.create_table(
+        "apscheduler_jobs",
+        sa.Column("id", sa.Unicode(191), nullable=False),
+        sa.Column("next_run_time", sa.Float(25), nullable=True),
+        sa.Column("job_state", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_apscheduler_jobs")),
+    )
+    op.create_index("ix_apscheduler_jobs_next_run_time", "apscheduler_jobs", ["next_run_time"])
 
     op.create_table(
         "scheduler_lease",
@@ -150,3 +160,5 @@ def downgrade() -> None:
 
     op.drop_table("payment")
     op.drop_table("scheduler_lease")
+    op.drop_index("ix_apscheduler_jobs_next_run_time", table_name="apscheduler_jobs")
+    op.drop_table("apscheduler_jobs")

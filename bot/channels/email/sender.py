@@ -12,6 +12,7 @@ import html
 import re
 import smtplib
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -30,7 +31,8 @@ class Email:
 
 
 def build_message(sender: str, email: Email, language: str) -> EmailMessage:
-    message = EmailMessage()
+    # Long header lines (the unsubscribe URL) stay readable instead of RFC 2047-encoded.
+    message = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
     message["From"] = sender
     message["To"] = email.to
     message["Subject"] = email.subject

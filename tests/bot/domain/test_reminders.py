@@ -144,3 +144,14 @@ def test_a_us_reminder_without_the_validation_line_is_refused() -> None:
     )
     assert decision is not None and decision.rule == "G-01"
     assert "reply STOP" in composed.text
+
+
+def test_a_late_reminder_is_still_called_for_a_settled_plan_instalment_is_not() -> None:
+    from bot.domain.reminders import called_for
+
+    late = datetime(2026, 5, 1, tzinfo=timezone.utc)
+    assert "debt:7:+0" in called_for(debt(), POLICY, "Europe/Paris")
+    assert "debt:7:+0" not in {p.key for p in plan_reminders(debt(), POLICY, "Europe/Paris", late)}
+    settled = InstalmentFacts(1, date(2026, 3, 15), Decimal("100"), Decimal("100"))
+    keys = called_for(debt(instalments=(settled,)), POLICY, "Europe/Paris")
+    assert keys == set()
