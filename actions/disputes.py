@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from actions.handoff import escalate_now
 from actions.runtime import DENY, EcouteAction, Turn, heard_from_slot
 from bot.domain.texts import render
-from bot.services import records
+from bot.services import records, reminders
 
 BILLING_CATEGORIES = {"price"}
 
@@ -20,6 +20,7 @@ class ActionRecordDispute(EcouteAction):
         reason_text = found[1].text if found else turn.debtor_text()
         category = (found[1].reason if found else None) or "other"
         dispute = records.record_dispute(turn.session, turn.ctx, category, reason_text, turn.today)
+        reminders.sync_debt(turn.session, turn.ctx.debt, turn.now)  # collection paused
         kind = "billing_error" if category in BILLING_CATEGORIES else "service_failure"
         records.open_ticket(turn.session, turn.ctx, kind, f"Dispute ({category}): {reason_text}")
         threshold = turn.ctx.creditor.escalate_disputes_above

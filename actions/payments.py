@@ -6,7 +6,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions.runtime import EcouteAction, Say, Turn, heard_from_slot
 from bot.domain.paraphrase import Heard, payment_details
-from bot.services import records
+from bot.services import records, reminders
 
 
 class ActionAskPaymentDetails(Say):
@@ -55,6 +55,7 @@ class ActionRecordPromise(EcouteAction):
         promise = records.record_promise(
             turn.session, turn.ctx, amount=amount, promised_on=heard.when, statement=heard.text
         )
+        reminders.sync_debt(turn.session, turn.ctx.debt, turn.now)  # a check after the date
         turn.say(
             "promise_recorded",
             amount=turn.money(promise.amount),

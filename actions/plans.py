@@ -12,7 +12,7 @@ from bot.domain.levers import Lever, allowed_levers
 from bot.domain.paraphrase import normalise
 from bot.domain.plans import Offer, Plan, PlanProposal, PlanStatus, propose_plan
 from bot.domain.texts import render
-from bot.services import records
+from bot.services import records, reminders
 
 LUMP_SUM_WORDS = (
     "en une fois",
@@ -173,6 +173,8 @@ class ActionAcceptPlan(EcouteAction):
         if row is None:
             turn.say("plan_not_found")
             return []
+        turn.session.flush()
+        reminders.sync_debt(turn.session, turn.ctx.debt, turn.now)  # instalment reminders
         plan = records.plan_from_row(row)
         total: Decimal = plan.total
         turn.say(

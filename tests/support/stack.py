@@ -215,6 +215,8 @@ def running_stack(
             "ECOUTE_PENDING_RETRY_SECONDS": "1",
             "ECOUTE_DEMO_PAGE": "true",
             "ECOUTE_ENVIRONMENT": "test",
+            # Follow-up tests switch it on; elsewhere a reminder would interleave with replies.
+            "ECOUTE_SCHEDULER_ENABLED": "false",
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
         }

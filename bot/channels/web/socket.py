@@ -134,14 +134,15 @@ class WebChannel:
         return conversation_id
 
     async def _start(self, conversation_id: str) -> None:
-        """A new conversation opens with the greeting; an old one gets what it missed."""
+        """Show what waited (replies missed, a follow-up the scheduler left here), then open
+        a new conversation with the greeting, or carry on an old one."""
+        await self._pipeline.deliver_pending(conversation_id)
         stored = await self._pipeline.submit(
             convs.InboundMessage(
                 conversation_id, CHANNEL, OPENING_TRIGGER, f"{conversation_id}:opening", "system"
             )
         )
         if not stored:
-            await self._pipeline.deliver_pending(conversation_id)
             await self._pipeline.process(conversation_id)
 
     def _open(self, debt_id: int) -> str | None:
