@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
@@ -38,6 +38,7 @@ from bot.db.models import (
     Promise,
     Reminder,
     ReminderStatus,
+    utcnow,
 )
 from bot.domain import compliance, reminders
 from bot.domain.compliance import DebtorState, Decision, History, Outbound, Verdict
@@ -140,14 +141,95 @@ def _new_row(debt: Debt, item: Planned) -> Reminder:
 
 
 def sync_all(session: Session, now: datetime, debt_ids: Iterable[int] | None = None) -> int:
-    """Sync every open debt (or the given ones); returns how many reminders were created."""
-    query = select(Debt)
-    if debt_ids is not None:
-        query = query.where(Debt.id.in_(list(debt_ids)))
-    created = 0
-    for debt in session.scalars(query):
-        created += len(sync_debt(session, debt, now).created)
-    return created
+    """``sync_debt`` for every debt (or the given ones) in a handful of queries and bulk
+    writes, since it runs over the whole book; returns how many reminders were created."""
+    query = select(Debt, Debtor.timezone).join(Debtor, Debtor.id == Debt.debtor_id)
+    ids = None if debt_ids is None else list(debt_ids)
+    if ids is not None:
+        query = query.where(Debt.id.in_(ids))
+    rows = session.execute(query).all()
+    policies = {c.id: ladder_policy(c) for c in session.scalars(select(Creditor))}
+
+    instalments: dict[int, list[InstalmentFacts]] = {}
+    for debt_id, i_id, due_on, amount, paid, status in session.execute(
+        select(
+            PaymentPlan.debt_id,
+            Instalment.id,
+            Instalment.due_on,
+            Instalment.amount,
+            Instalment.paid_amount,
+            Instalment.status,
+        )
+        .join(Instalment, Instalment.plan_id == PaymentPlan.id)
+        .where(PaymentPlan.status == "accepted")
+        .order_by(PaymentPlan.debt_id, Instalment.number)
+    ):
+        if status != "missed":
+            instalments.setdefault(debt_id, []).append(InstalmentFacts(i_id, due_on, amount, paid))
+    promises: dict[int, list[PromiseFacts]] = {}
+    for debt_id, p_id, on in session.execute(
+        select(Promise.debt_id, Promise.id, Promise.promised_on).where(Promise.status == "open")
+    ):
+        promises.setdefault(debt_id, []).append(PromiseFacts(p_id, on))
+    existing: dict[int, dict[str, tuple[int, str]]] = {}
+    for debt_id, r_id, key, status in session.execute(
+        select(Reminder.debt_id, Reminder.id, Reminder.key, Reminder.status)
+    ):
+        existing.setdefault(debt_id, {})[key] = (r_id, status)
+
+    new_rows: list[dict[str, object]] = []
+    cancel: list[int] = []
+    for debt, zone in rows:
+        collectable = debt.status == "open" and debt.amount_due > 0 and not debt.collection_paused
+        facts = DebtFacts(
+            debt.id,
+            debt.due_on,
+            collectable,
+            tuple(instalments.get(debt.id, ())),
+            tuple(promises.get(debt.id, ())),
+        )
+        policy = policies[debt.creditor_id]
+        known = existing.get(debt.id, {})
+        justified = reminders.called_for(facts, policy, zone)
+        cancel.extend(
+            r_id
+            for key, (r_id, status) in known.items()
+            if status == ReminderStatus.SCHEDULED.value and key not in justified
+        )
+        for item in reminders.plan_reminders(facts, policy, zone, now):
+            if item.key not in known:
+                new_rows.append(_row_values(debt, item))
+    if new_rows:
+        session.execute(insert(Reminder), new_rows)
+    for chunk in range(0, len(cancel), 500):
+        session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(cancel[chunk : chunk + 500]))
+            .values(
+                status=ReminderStatus.CANCELLED.value,
+                reason="no longer called for by the debt's facts",
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return len(new_rows)
+
+
+def _row_values(debt: Debt, item: Planned) -> dict[str, object]:
+    return {
+        "key": item.key,
+        "creditor_id": debt.creditor_id,
+        "debtor_id": debt.debtor_id,
+        "debt_id": debt.id,
+        "kind": item.kind,
+        "instalment_id": item.instalment_id,
+        "promise_id": item.promise_id,
+        "step": item.step,
+        "due_at": item.at,
+        "next_attempt_at": item.at,
+        "status": ReminderStatus.SCHEDULED.value,
+        "attempts": 0,
+        "created_at": utcnow(),
+    }
 
 
 def due_rows(session: Session, until: datetime) -> list[tuple[int, datetime]]:

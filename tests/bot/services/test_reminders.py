@@ -260,3 +260,32 @@ def test_creditor_ladder_is_configurable(session: Session) -> None:
     created = reminders.sync_debt(session, debt, datetime(2026, 3, 1, tzinfo=timezone.utc)).created
     assert [r.key.split(":")[-1] for r in created] == ["+0", "+14"]
     assert created[0].due_at == datetime(2026, 3, 10, 14, tzinfo=timezone.utc)
+
+
+def test_the_bulk_sync_plans_like_the_single_one(session: Session) -> None:
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    single = setup_debt(session)
+    bulk = [setup_debt(session) for _ in range(3)]
+    promised = bulk[0]
+    _promise(session, promised, date(2026, 3, 12))
+    expected = {
+        key.replace(f":{single.id}:", ":X:")
+        for key in (r.key for r in reminders.sync_debt(session, single, now).created)
+    }
+    created = reminders.sync_all(session, now, [d.id for d in bulk])
+    assert created == 4 + 4 + 3  # the promise silences two steps (7, 10 March), adds its check
+    for debt in bulk[1:]:
+        keys = {
+            r.key.replace(f":{debt.id}:", ":X:")
+            for r in session.scalars(select(Reminder).where(Reminder.debt_id == debt.id))
+        }
+        assert keys == expected
+    assert reminders.sync_all(session, now) == 0  # nothing new the second time
+    bulk[1].status = "paid"
+    session.flush()
+    reminders.sync_all(session, now)
+    session.expire_all()
+    states = {
+        r.status for r in session.scalars(select(Reminder).where(Reminder.debt_id == bulk[1].id))
+    }
+    assert states == {"cancelled"}
