@@ -88,6 +88,7 @@ eval: install
 
 bench: install train
 	$(PYTHON) scripts/bench.py
+	$(PYTHON) scripts/simulate_followups.py
 
 clean:
 	rm -rf var models results .pytest_cache .mypy_cache .ruff_cache

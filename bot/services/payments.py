@@ -90,6 +90,7 @@ def record(
         currency=debt.currency,
         paid_on=paid_on,
         source=source,
+        created_at=now,
     )
     session.add(payment)
     debt.amount_due = max(debt.amount_due - amount, Decimal("0"))

@@ -173,7 +173,8 @@ async def test_a_scheduler_stopped_between_scheduling_and_sending_sends_once_aft
     engine: Engine, sessions: sessionmaker[Session], mail: MailSink, tmp_path: Path
 ) -> None:
     clock = business_clock()
-    reminder_id = add_due_reminder(sessions, clock, 4)
+    reminder_id = add_due_reminder(sessions, clock, 8)
+    due = clock() + timedelta(seconds=8)
     first = make_scheduler(engine, sessions, mail, tmp_path, clock)
     await first.start()
 
@@ -185,7 +186,7 @@ async def test_a_scheduler_stopped_between_scheduling_and_sending_sends_once_aft
     await wait_for(job_stored)
     await first.stop()  # scheduled, not sent
     assert status(sessions, reminder_id) == "scheduled" and mail.messages == []
-    await asyncio.sleep(4.5)  # the reminder falls due while nobody runs
+    await wait_for(lambda: clock() > due + timedelta(seconds=0.5))  # due while nobody runs
 
     second = make_scheduler(engine, sessions, mail, tmp_path, clock)
     await second.start()
