@@ -10,6 +10,7 @@ import logging
 import os
 import secrets
 import sys
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from bot.db.models import Creditor, Debt
 from bot.db.session import make_engine, make_session_factory
 from bot.domain.links import LinkSigner
 from bot.domain.passwords import WeakPassword
-from bot.services import handoff
+from bot.services import handoff, payments
 from bot.services.importer import ImportFailed, import_csv
 from bot.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 
@@ -142,6 +143,36 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_payments(settings: Settings, args: argparse.Namespace) -> int:
+    """Payments from the creditor's bank export: all rows or none, idempotent on reference."""
+    text = Path(args.file).read_text(encoding="utf-8-sig")
+    sessions = _sessions(settings)
+    with sessions() as session:
+        creditor = session.scalar(select(Creditor).where(Creditor.slug == args.creditor))
+        if creditor is None:
+            print(f"error: no creditor {args.creditor!r}", file=sys.stderr)
+            return 2
+        report = payments.import_csv(session, creditor, text, datetime.now(timezone.utc))
+        if report.errors:
+            session.rollback()
+            for error in report.errors:
+                print(f"error: {error}", file=sys.stderr)
+            print("nothing imported", file=sys.stderr)
+            return 2
+        session.commit()
+    print(f"{report.recorded} payments recorded, {report.duplicates} already known")
+    return 0
+
+
+def cmd_payments_secret(settings: Settings, args: argparse.Namespace) -> int:
+    """The secret a creditor's payment system signs webhook calls with."""
+    secret = payments.creditor_secret(settings.payments_secret_value(), args.creditor)
+    print(f"{settings.public_url}/api/payments")
+    print(f"{payments.CREDITOR_HEADER}: {args.creditor}")
+    print(f"{payments.SIGNATURE_HEADER}: sha256=HMAC-SHA256(body, {secret})")
+    return 0
+
+
 DEMO_AGENT = "agent@demo.ecoute.local"
 
 
@@ -221,6 +252,17 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("demo-agent", help="ensure the demo agent exists, print its login").set_defaults(
         func=cmd_demo_agent
     )
+    pay = sub.add_parser(
+        "import-payments",
+        help="record payments from a CSV (reference,invoice_number,amount,"
+        "currency,paid_on); all rows or none",
+    )
+    pay.add_argument("file")
+    pay.add_argument("--creditor", required=True)
+    pay.set_defaults(func=cmd_import_payments)
+    secret = sub.add_parser("payments-secret", help="print a creditor's payments webhook secret")
+    secret.add_argument("--creditor", required=True)
+    secret.set_defaults(func=cmd_payments_secret)
     sub.add_parser("serve", help="run the gateway (web widget, socket.io)").set_defaults(
         func=cmd_serve
     )

@@ -8,8 +8,10 @@ cancels those it made pointless.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -138,3 +140,54 @@ def _fill_instalments(session: Session, debt: Debt, amount: Decimal) -> None:
             instalment.status = "paid"
     if all(i.status == "paid" for i in plan.instalments):
         plan.status = "completed"
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("reference", "invoice_number", "amount", "currency", "paid_on")
+
+
+@dataclass
+class CsvReport:
+    recorded: int = 0
+    duplicates: int = 0
+    errors: list[str] | None = None
+
+
+def import_csv(session: Session, creditor: Creditor, text: str, now: datetime) -> CsvReport:
+    """Record every row or none (one bad row → nothing written, every error listed)."""
+    report = CsvReport(errors=[])
+    assert report.errors is not None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        report.errors.append(f"missing columns: {', '.join(missing)}")
+        return report
+    for line, row in enumerate(reader, start=2):
+        try:
+            amount = Decimal(row["amount"].strip().replace(",", "."))
+            paid_on = date.fromisoformat(row["paid_on"].strip())
+        except (ArithmeticError, ValueError):
+            report.errors.append(f"line {line}: amount or paid_on unreadable")
+            continue
+        try:
+            with session.begin_nested():
+                recorded = record(
+                    session,
+                    creditor,
+                    invoice_number=row["invoice_number"].strip(),
+                    reference=row["reference"],
+                    amount=amount,
+                    currency=row["currency"].strip() or creditor.currency,
+                    paid_on=paid_on,
+                    source="csv",
+                    now=now,
+                )
+        except PaymentError as exc:
+            report.errors.append(f"line {line}: {exc}")
+            continue
+        if recorded.new:
+            report.recorded += 1
+        else:
+            report.duplicates += 1
+    return report
