@@ -134,7 +134,14 @@ def build(settings: Settings | None = None, engine: Engine | None = None) -> Eco
     scheduler = None
     if settings.scheduler_enabled:
         scheduler = ReminderScheduler(
-            settings, engine, sessions, pipeline, EmailSender(settings), signer, unsubscribe
+            settings,
+            engine,
+            sessions,
+            pipeline,
+            EmailSender(settings),
+            signer,
+            unsubscribe,
+            clock=settings.clock(),
         )
     return Ecoute(
         settings,

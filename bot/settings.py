@@ -8,6 +8,7 @@ variable, instead of failing later in the middle of a conversation.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Literal
@@ -103,13 +104,32 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     smtp_from: str = Field("assistant@ecoute.invalid", description="From: of reminder e-mails")
+    clock_start: datetime | None = Field(
+        None,
+        description="business clock of the scheduler starts at this aware instant and runs at "
+        "wall speed (tests and demos; refused in production); empty = the real clock",
+    )
     frozen_today: date | None = Field(
         None, description="pretend today is this date (tests and demos); empty = the real clock"
     )
 
+    def clock(self) -> Callable[[], datetime]:
+        """The scheduler's clock: the real one, or one shifted to ``clock_start``."""
+        if self.clock_start is None:
+            return lambda: datetime.now(timezone.utc)
+        offset = self.clock_start - datetime.now(timezone.utc)
+        return lambda: datetime.now(timezone.utc) + offset
+
     def today(self) -> date:
         """The business date, in UTC, unless frozen for a test or a demo."""
         return self.frozen_today or datetime.now(timezone.utc).date()
+
+    @field_validator("clock_start")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("must carry a UTC offset, e.g. 2026-03-10T09:00:00+00:00")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -185,4 +205,6 @@ def load_settings() -> Settings:
         raise SettingsError(f"invalid settings: {problems}") from None
     if settings.environment == "production" and settings.demo_page:
         raise SettingsError("ECOUTE_DEMO_PAGE cannot be enabled in production")
+    if settings.environment == "production" and settings.clock_start is not None:
+        raise SettingsError("ECOUTE_CLOCK_START cannot be set in production")
     return settings
