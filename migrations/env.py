@@ -12,6 +12,12 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def not_apscheduler(name: str | None, kind: str, _: object) -> bool:
+    """APScheduler's job table is created by migration 0004 but not described by our
+    models: autogenerate must not propose to drop it."""
+    return not (kind == "table" and name == "apscheduler_jobs")
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=load_settings().resolved_database_url,
@@ -27,14 +33,22 @@ def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
         context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_name=not_apscheduler,
         )
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = make_engine(load_settings().resolved_database_url)
     with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=conn,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_name=not_apscheduler,
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

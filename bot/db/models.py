@@ -122,6 +122,9 @@ class Creditor(Base):
     instalment_reminder_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     promise_grace_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     breaks_before_escalation: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # Stricter-only changes to the jurisdiction preset, e.g. {"weekday_window": ["09:00",
+    # "18:00"], "cap_month": 3}; a change that loosens it makes the guard deny (G-00).
+    guard_overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     debtors: Mapped[list[Debtor]] = relationship(back_populates="creditor")

@@ -141,6 +141,38 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+def preset_with(name: str, overrides: dict[str, object]) -> Preset | None:
+    """A creditor's preset with its stored overrides (JSON: windows as ["HH:MM", "HH:MM"]);
+    None without overrides. Raises ValueError for an unknown field or anything looser."""
+    if not overrides:
+        return None
+    base = PRESETS.get(name)
+    if base is None:
+        raise ValueError(f"unknown preset {name!r}")
+    changes: dict[str, object] = {}
+    for key, value in overrides.items():
+        if key in ("weekday_window", "saturday_window"):
+            changes[key] = None if value is None else _window(value)
+        elif key in ("cap_day", "cap_week", "cap_month", "cooldown_days"):
+            if not isinstance(value, int) or value < 0:
+                raise ValueError(f"{key} must be a whole number")
+            changes[key] = value
+        elif key == "mandatory":
+            changes[key] = tuple(str(v) for v in value)  # type: ignore[attr-defined]
+        elif key == "fees_allowed":
+            changes[key] = frozenset(str(v) for v in value)  # type: ignore[attr-defined]
+        else:
+            raise ValueError(f"{key!r} cannot be overridden")
+    return base.stricter(**changes)
+
+
+def _window(value: object) -> Window:
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise ValueError('a window is ["HH:MM", "HH:MM"]')
+    start, end = (time.fromisoformat(str(v)) for v in value)
+    return (start, end)
+
+
 # --- what the guard is told ----------------------------------------------------------------------
 
 

@@ -459,13 +459,21 @@ def prepare(
         reply_link=reply,
         unsubscribe_link=unsubscribe,
     )
-    decision = compliance.decide(
-        creditor.jurisdiction_preset,
-        debtor_state(session, debtor, debt, now),
-        Outbound("initiated", channel, composed.text, composed.lines, scheduled=True),
-        contact_history(session, debtor),
-        now,
-    )
+    try:
+        override = compliance.preset_with(
+            creditor.jurisdiction_preset, creditor.guard_overrides or {}
+        )
+    except ValueError as exc:  # a looser or malformed override: fail closed
+        decision = compliance.deny("G-00", f"creditor override refused: {exc}")
+    else:
+        decision = compliance.decide(
+            creditor.jurisdiction_preset,
+            debtor_state(session, debtor, debt, now),
+            Outbound("initiated", channel, composed.text, composed.lines, scheduled=True),
+            contact_history(session, debtor),
+            now,
+            override,
+        )
     audit(
         session,
         SCHEDULER,

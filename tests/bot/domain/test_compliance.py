@@ -326,3 +326,24 @@ def test_a_creditor_may_only_make_a_preset_stricter() -> None:
     now = at(PARIS, 2026, 3, 10, 8, 30)
     decision = decide("FR-B2C", debtor(), reminder(), History(), now, override=stricter)
     assert decision.until == at(PARIS, 2026, 3, 10, 9, 0)
+
+
+def test_a_creditors_stored_override_is_parsed_and_only_ever_stricter() -> None:
+    from bot.domain.compliance import preset_with
+
+    assert preset_with("FR-B2C", {}) is None
+    stricter = preset_with(
+        "FR-B2C", {"weekday_window": ["09:00", "18:00"], "saturday_window": None}
+    )
+    assert stricter is not None and stricter.saturday_window is None
+    saturday_morning = at(PARIS, 2026, 3, 14, 10)
+    decision = decide("FR-B2C", debtor(), reminder(), History(), saturday_morning, stricter)
+    assert decision.verdict is Verdict.DEFER  # Saturday allowed by the preset, not by this creditor
+    for looser in (
+        {"weekday_window": ["07:00", "20:00"]},
+        {"cap_day": 3},
+        {"colour": "red"},
+        {"weekday_window": "9-18"},
+    ):
+        with pytest.raises(ValueError):
+            preset_with("FR-B2C", looser)

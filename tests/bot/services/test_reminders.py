@@ -168,7 +168,9 @@ def test_a_claimed_reminder_cannot_be_claimed_again(sessions: sessionmaker[Sessi
         assert session.get(Reminder, row_id).status == "uncertain"  # type: ignore[union-attr]
 
 
-def _promise(session: Session, debt: Debt, on: date, amount: str = "100.00") -> Promise:
+def _promise(
+    session: Session, debt: Debt, on: date, amount: str = "100.00", made: datetime | None = None
+) -> Promise:
     conversation = make_conversation(session, debt)
     promise = Promise(
         debt_id=debt.id,
@@ -177,6 +179,8 @@ def _promise(session: Session, debt: Debt, on: date, amount: str = "100.00") -> 
         currency="EUR",
         promised_on=on,
         channel="web",
+        created_at=made  # on the test's clock: by default ten days before the date
+        or datetime.combine(on, datetime.min.time(), tzinfo=timezone.utc) - timedelta(days=10),
     )
     session.add(promise)
     session.flush()
@@ -205,7 +209,8 @@ def test_a_kept_promise_cancels_its_check_a_broken_one_asks_what_happened(
     assert reminders.prepare(session, check.id, TUESDAY_10AM).status == "cancelled"
     assert kept.status == "kept"
 
-    broken = _promise(session, debt, date(2026, 3, 6), amount="50.00")
+    made = datetime(2026, 3, 2, tzinfo=timezone.utc)  # after the payment of 1 March
+    broken = _promise(session, debt, date(2026, 3, 6), amount="50.00", made=made)
     reminders.sync_debt(session, debt, TUESDAY_10AM)
     check = session.scalars(select(Reminder).where(Reminder.promise_id == broken.id)).one()
     outcome = reminders.prepare(session, check.id, TUESDAY_10AM)
@@ -213,7 +218,7 @@ def test_a_kept_promise_cancels_its_check_a_broken_one_asks_what_happened(
     assert "06/03/2026" in outcome.prepared.text and "Que s'est-il passé ?" in outcome.prepared.text
     reminders.finish(session, check.id, TUESDAY_10AM)
 
-    again = _promise(session, debt, date(2026, 3, 12), amount="50.00")
+    again = _promise(session, debt, date(2026, 3, 12), amount="50.00", made=made)
     reminders.sync_debt(session, debt, TUESDAY_10AM)
     check = session.scalars(select(Reminder).where(Reminder.promise_id == again.id)).one()
     outcome = reminders.prepare(session, check.id, datetime(2026, 3, 16, 9, tzinfo=timezone.utc))
@@ -289,3 +294,15 @@ def test_the_bulk_sync_plans_like_the_single_one(session: Session) -> None:
         r.status for r in session.scalars(select(Reminder).where(Reminder.debt_id == bulk[1].id))
     }
     assert states == {"cancelled"}
+
+
+def test_a_creditor_override_applies_and_a_looser_one_denies(session: Session) -> None:
+    debt = setup_debt(session)
+    debt.debtor.creditor.guard_overrides = {"weekday_window": ["11:00", "17:00"]}
+    row = due_reminder(session, debt)
+    outcome = reminders.prepare(session, row.id, TUESDAY_10AM)
+    assert outcome.status == "scheduled"  # 10:00 is too early for this creditor
+    assert row.next_attempt_at == datetime(2026, 3, 10, 10, tzinfo=timezone.utc)  # 11:00 Paris
+    debt.debtor.creditor.guard_overrides = {"cap_day": 5}
+    outcome = reminders.prepare(session, row.id, row.next_attempt_at)
+    assert outcome.status == "denied" and row.rule == "G-00"
