@@ -277,6 +277,8 @@ class Console:
             )
         except handoff.HeldByAnother:
             return self._back(cid, "held")
+        except handoff.ThreateningWords:
+            return self._back(cid, "threatening")
         except ValueError:
             return self._back(cid, "empty")
         await self._pipeline.publish(cid, [message])

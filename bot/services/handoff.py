@@ -27,6 +27,7 @@ from bot.db.models import (
     Ticket,
     utcnow,
 )
+from bot.domain import compliance
 from bot.domain.passwords import hash_password, verify_password
 from bot.services import conversations as convs
 
@@ -237,11 +238,18 @@ def claim(session: Session, user: ConsoleUser, conversation_id: str) -> Escalati
     return escalation
 
 
+class ThreateningWords(ValueError):
+    """An agent's reply the guard's content rule refuses (G-09 applies to people too)."""
+
+
 def reply(session: Session, user: ConsoleUser, conversation_id: str, text: str) -> Message:
     """Store the agent's message for the debtor (the caller delivers it)."""
     text = text.strip()
     if not text:
         raise ValueError("the message is empty")
+    found = compliance.forbidden_words(text)
+    if found:
+        raise ThreateningWords(", ".join(found))
     if len(text) > convs.MAX_TEXT_LENGTH:
         raise ValueError(f"the message is longer than {convs.MAX_TEXT_LENGTH} characters")
     conversation, escalation = ensure_held(session, user, conversation_id)

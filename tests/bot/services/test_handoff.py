@@ -92,3 +92,14 @@ def test_a_debtor_waiting_too_long_is_told_once_and_can_ask_for_a_callback(
     )
     assert handoff.record_follow_up(session, conversation.id, "bonjour ?") is None
     assert [t.kind for t in session.scalars(select(Ticket))] == ["callback_request"]
+
+
+def test_an_agent_reply_that_threatens_is_refused_and_nothing_is_stored(session: Session) -> None:
+    creditor = make_creditor(session)
+    conversation = make_escalated(session, make_debt(session, creditor))
+    agent = make_user(session, creditor)
+    handoff.claim(session, agent, conversation.id)
+    with pytest.raises(handoff.ThreateningWords, match="huissier"):
+        handoff.reply(session, agent, conversation.id, "Sinon j'envoie l'huissier demain.")
+    message = handoff.reply(session, agent, conversation.id, "Je regarde votre dossier.")
+    assert message.text == "Je regarde votre dossier."
