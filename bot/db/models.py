@@ -492,6 +492,8 @@ class Reminder(Base):
     """
 
     __tablename__ = "reminder"
+    # "What is due next?" reads scheduled rows by time: sent rows must not be scanned.
+    __table_args__ = (Index("ix_reminder_due", "status", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
     creditor_id: Mapped[int] = mapped_column(ForeignKey("creditor.id"), index=True)
@@ -502,7 +504,7 @@ class Reminder(Base):
     promise_id: Mapped[int | None] = mapped_column(ForeignKey("promise.id"))
     step: Mapped[int] = mapped_column(Integer, default=0)  # place in the ladder: varies channels
     due_at: Mapped[datetime] = mapped_column()
-    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    next_attempt_at: Mapped[datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(20), default=ReminderStatus.SCHEDULED.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     channel: Mapped[str | None] = mapped_column(String(20))

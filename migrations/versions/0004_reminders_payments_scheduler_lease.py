@@ -107,9 +107,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_reminder_creditor_id"), ["creditor_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_reminder_debt_id"), ["debt_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_reminder_debtor_id"), ["debtor_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_reminder_next_attempt_at"), ["next_attempt_at"], unique=False
-        )
+        batch_op.create_index("ix_reminder_due", ["status", "next_attempt_at"], unique=False)
 
     with op.batch_alter_table("creditor", schema=None) as batch_op:
         batch_op.add_column(
@@ -149,7 +147,7 @@ def downgrade() -> None:
         batch_op.drop_column("reminder_ladder")
 
     with op.batch_alter_table("reminder", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_reminder_next_attempt_at"))
+        batch_op.drop_index("ix_reminder_due")
         batch_op.drop_index(batch_op.f("ix_reminder_debtor_id"))
         batch_op.drop_index(batch_op.f("ix_reminder_debt_id"))
         batch_op.drop_index(batch_op.f("ix_reminder_creditor_id"))
