@@ -326,6 +326,7 @@ def run_year(
     outcomes: Counter[str] = Counter()
     index = 0
     day = START
+    clock = START  # the simulated time: only ever moves forward
     while day < END + timedelta(days=60):  # two more months for the last follow-ups
         day_end = day + timedelta(days=1)
         with sessions.begin() as session:
@@ -337,8 +338,10 @@ def run_year(
                     .order_by(Reminder.next_attempt_at)
                     .limit(1)
                 ).first()
-                if due is not None and (next_event is None or due.next_attempt_at <= next_event):
-                    now = max(due.next_attempt_at, day)
+                # On a tie the debtor's event comes first: a dispute opened at 09:00 stops
+                # the reminder of 09:00 (the conservative reading of "at the same time").
+                if due is not None and (next_event is None or due.next_attempt_at < next_event):
+                    now = clock = max(due.next_attempt_at, clock)
                     outcome = reminders.prepare(session, due.id, now)
                     outcomes[outcome.status] += 1
                     if outcome.prepared is not None:
@@ -350,6 +353,7 @@ def run_year(
                     session.flush()
                     continue
                 if next_event is not None and next_event < day_end:
+                    clock = max(clock, events[index].at)
                     apply(session, events[index], truth)
                     index += 1
                     continue
@@ -363,6 +367,13 @@ def run_year(
 def check(sessions: sessionmaker[Session], truth: Truth) -> Counter[str]:
     """Independent reading of compliance.md against what was sent."""
     violations: Counter[str] = Counter()
+    examples: list[str] = []
+
+    def found(kind: str, debtor_id: int, sent_at: datetime, why: object = "") -> None:
+        violations[kind] += 1
+        if len(examples) < 10:
+            examples.append(f"{kind}: debtor {debtor_id}, sent {sent_at.isoformat()} {why}")
+
     sent_by_debtor: dict[int, list[datetime]] = defaultdict(list)
     with sessions.begin() as session:
         rows = session.execute(
@@ -383,9 +394,9 @@ def check(sessions: sessionmaker[Session], truth: Truth) -> Counter[str]:
     for rid, debtor_id, debt_id, sent_at, text in rows:
         preset, zone = truth.preset[debtor_id], truth.zone[debtor_id]
         if per_reminder[rid] != 1:
-            violations["sent more than once"] += 1
+            found("sent more than once", debtor_id, sent_at)
         if zone == "Unknown/Nowhere":
-            violations["unknown time zone"] += 1
+            found("unknown time zone", debtor_id, sent_at)
             continue
         local = sent_at.astimezone(ZoneInfo(zone))
         country = PRESETS[preset][1]
@@ -400,30 +411,32 @@ def check(sessions: sessionmaker[Session], truth: Truth) -> Counter[str]:
             else (weekday if local.weekday() < 5 else saturday if local.weekday() == 5 else None)
         )
         if window is None or not (window[0] <= local.hour < window[1]):
-            violations["outside allowed hours or days"] += 1
+            found("outside allowed hours or days", debtor_id, sent_at)
         if debtor_id in truth.opted_out and sent_at >= truth.opted_out[debtor_id]:
-            violations["after opt-out"] += 1
+            found("after opt-out", debtor_id, sent_at)
         if debtor_id in truth.vulnerable and sent_at >= truth.vulnerable[debtor_id]:
-            violations["after vulnerability flag"] += 1
+            found("after vulnerability flag", debtor_id, sent_at)
         if debt_id in truth.disputes:
             opened, closed = truth.disputes[debt_id]
             if opened <= sent_at and (closed is None or sent_at < closed):
-                violations["during an open dispute"] += 1
+                found("during an open dispute", debtor_id, sent_at, f"(opened {opened})")
         if debt_id in truth.paid and sent_at >= truth.paid[debt_id]:
-            violations["after full payment"] += 1
-        if any(
-            timedelta(0) <= sent_at - m < timedelta(days=WINDOWS[preset][3])
+            found("after full payment", debtor_id, sent_at)
+        wrote = [
+            m
             for m in truth.messages.get(debtor_id, ())
-        ):
-            violations["inside the cool-down after the debtor wrote"] += 1
+            if timedelta(0) <= sent_at - m < timedelta(days=WINDOWS[preset][3])
+        ]
+        if wrote:
+            found("inside the cool-down after the debtor wrote", debtor_id, sent_at, wrote)
         lowered = text.lower()
         human = "humain" if preset.startswith("FR") else "human"
         if "assistant" not in lowered or human not in lowered or "stop" not in lowered:
-            violations["mandatory line missing"] += 1
+            found("mandatory line missing", debtor_id, sent_at)
         if preset.startswith("US") and "attempt to collect a debt" not in lowered:
-            violations["US validation line missing"] += 1
+            found("US validation line missing", debtor_id, sent_at)
         if any(word in lowered for word in FORBIDDEN_WORDS):
-            violations["forbidden word"] += 1
+            found("forbidden word", debtor_id, sent_at)
         sent_by_debtor[debtor_id].append(sent_at)
     for debtor_id, times in sent_by_debtor.items():
         preset, zone = truth.preset[debtor_id], ZoneInfo(truth.zone[debtor_id])
@@ -436,19 +449,21 @@ def check(sessions: sessionmaker[Session], truth: Truth) -> Counter[str]:
             week = [u for u in times[: i + 1] if t - u < timedelta(days=7)]
             month = [u for u in times[: i + 1] if t - u < timedelta(days=30)]
             if len(same_day) > day_cap:
-                violations["over the daily cap"] += 1
+                found("over the daily cap", debtor_id, t)
             if len(week) > week_cap:
-                violations["over the 7-day cap"] += 1
+                found("over the 7-day cap", debtor_id, t)
             if len(month) > month_cap:
-                violations["over the 30-day cap"] += 1
+                found("over the 30-day cap", debtor_id, t)
+    for example in examples:
+        print(f"   violation — {example}")
     return violations
 
 
-def simulate(count: int, seed: int) -> Counter[str]:
+def simulate(count: int, seed: int, keep: Path | None = None) -> Counter[str]:
     rng = random.Random(seed)
     truth = Truth()
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{tmp}/sim.db")
+        engine = make_engine(f"sqlite:///{keep or Path(tmp) / 'sim.db'}")
         upgrade(engine)
         sessions = make_session_factory(engine)
         print(f"\n5. a simulated year: {count} debtors, seed {seed}", flush=True)
@@ -571,8 +586,9 @@ def main() -> int:
     parser.add_argument("--debtors", type=int, default=10_000)
     parser.add_argument("--reminders", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="keep the simulated database in this file")
     args = parser.parse_args()
-    simulate(args.debtors, args.seed)
+    simulate(args.debtors, args.seed, args.keep)
     schedule_cost(args.reminders)
     return 0
 
