@@ -85,6 +85,11 @@ class ReminderScheduler:
         self._task: asyncio.Task[None] | None = None
         self.is_leader = False
         self._firing: set[int] = set()  # ids being sent now: reconcile leaves them alone
+        self._channels = frozenset(
+            {"web"}
+            | ({"email"} if email.enabled else set())
+            | ({"telegram"} if settings.telegram_token is not None else set())
+        )
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -275,6 +280,7 @@ class ReminderScheduler:
                     unsubscribe_link=lambda debtor_id: (
                         f"{public}/unsubscribe?t={self._unsubscribe.sign(debtor_id)}"
                     ),
+                    enabled_channels=self._channels,
                 )
 
         outcome = await asyncio.to_thread(prepare)

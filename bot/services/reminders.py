@@ -363,9 +363,15 @@ class Prepared:
     address: str  # chat id, e-mail address, or the conversation for the web widget
 
 
-def choose_channel(session: Session, debtor: Debtor, debt: Debt, step: int) -> tuple[str, str]:
-    """Vary channels along the ladder (method.md 004-5) among those the debtor gave: a bound
-    Telegram chat, an e-mail address on file; else the message waits in the web widget."""
+ALL_CHANNELS = frozenset({"telegram", "email", "web"})
+
+
+def choose_channel(
+    session: Session, debtor: Debtor, step: int, enabled: frozenset[str] = ALL_CHANNELS
+) -> tuple[str, str]:
+    """Vary channels along the ladder (method.md 004-5) among those the debtor gave and this
+    deployment has (a bound Telegram chat, an e-mail address on file when SMTP is set up);
+    else the message waits in the web widget."""
     available: list[tuple[str, str]] = []
     chat = session.scalars(
         select(ChannelBinding.address)
@@ -376,9 +382,9 @@ def choose_channel(session: Session, debtor: Debtor, debt: Debt, step: int) -> t
         )
         .order_by(ChannelBinding.id.desc())
     ).first()
-    if chat:
+    if chat and "telegram" in enabled:
         available.append(("telegram", chat))
-    if debtor.email:
+    if debtor.email and "email" in enabled:
         available.append(("email", debtor.email))
     if not available:
         return "web", ""
@@ -408,6 +414,7 @@ def prepare(
     now: datetime,
     reply_link: Callable[[int], str] | None = None,
     unsubscribe_link: Callable[[int], str] | None = None,
+    enabled_channels: frozenset[str] = ALL_CHANNELS,
 ) -> Outcome:
     """Claim a due reminder, check the facts and the guard, store the outbound message."""
     reminder = session.get(Reminder, reminder_id)
@@ -437,7 +444,7 @@ def prepare(
         return Outcome(None, None, ReminderStatus.CANCELLED.value)
 
     language: Language = "en" if debtor.language == "en" else "fr"
-    channel, address = choose_channel(session, debtor, debt, reminder.step)
+    channel, address = choose_channel(session, debtor, reminder.step, enabled_channels)
     promised_on = ""
     if reminder.promise_id is not None:
         promise = session.get(Promise, reminder.promise_id)

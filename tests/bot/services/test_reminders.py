@@ -306,3 +306,18 @@ def test_a_creditor_override_applies_and_a_looser_one_denies(session: Session) -
     debt.debtor.creditor.guard_overrides = {"cap_day": 5}
     outcome = reminders.prepare(session, row.id, row.next_attempt_at)
     assert outcome.status == "denied" and row.rule == "G-00"
+
+
+def test_channels_vary_along_the_ladder_among_those_this_deployment_has(session: Session) -> None:
+    from bot.db.models import ChannelBinding
+
+    debt = setup_debt(session)
+    debt.debtor.email = "claire@example.org"
+    session.add(ChannelBinding(debtor_id=debt.debtor_id, channel="telegram", address="77"))
+    session.flush()
+    debtor = debt.debtor
+    assert reminders.choose_channel(session, debtor, 0) == ("telegram", "77")
+    assert reminders.choose_channel(session, debtor, 1) == ("email", "claire@example.org")
+    no_smtp = frozenset({"web", "telegram"})
+    assert reminders.choose_channel(session, debtor, 1, no_smtp) == ("telegram", "77")
+    assert reminders.choose_channel(session, debtor, 1, frozenset({"web"})) == ("web", "")
