@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from bot.db.models import ConsoleUser, Conversation, Creditor, Debt, Debtor
+from bot.db.models import ConsoleUser, Conversation, Creditor, Debt, Debtor, Instalment, PaymentPlan
 from bot.domain import identity
 
 
@@ -108,3 +108,24 @@ def make_user(session: Session, *creditors: Creditor, role: str = "agent") -> Co
         PASSWORD,
         [c.slug for c in creditors],
     )
+
+
+def make_accepted_plan(session: Session, debt: Debt, *dues: date, each: str = "100") -> PaymentPlan:
+    """An accepted plan on ``debt`` with one instalment of ``each`` per due date."""
+    conversation = make_conversation(session, debt)
+    plan = PaymentPlan(
+        debt_id=debt.id,
+        conversation_id=conversation.id,
+        status="accepted",
+        proposal_status="as_requested",
+        reason="ok",
+        total=Decimal(each) * len(dues),
+        currency=debt.currency,
+    )
+    session.add(plan)
+    session.flush()
+    for number, day in enumerate(dues, 1):
+        session.add(Instalment(plan_id=plan.id, number=number, due_on=day, amount=Decimal(each)))
+    session.flush()
+    session.refresh(plan)
+    return plan

@@ -12,10 +12,15 @@ from sqlalchemy.orm import Session
 
 from bot import cli
 from bot.db.migrate import upgrade
-from bot.db.models import Debt, Instalment, Payment, PaymentClaim, PaymentPlan
+from bot.db.models import Debt, Payment, PaymentClaim
 from bot.db.session import make_engine, make_session_factory
 from bot.services import payments
-from tests.support.factories import make_conversation, make_creditor, make_debt
+from tests.support.factories import (
+    make_accepted_plan,
+    make_conversation,
+    make_creditor,
+    make_debt,
+)
 
 NOW = datetime(2026, 3, 10, 9, tzinfo=timezone.utc)
 
@@ -23,24 +28,8 @@ NOW = datetime(2026, 3, 10, 9, tzinfo=timezone.utc)
 def test_a_payment_fills_instalments_in_order_and_reconciles_a_claim(session: Session) -> None:
     creditor = make_creditor(session)
     debt = make_debt(session, creditor, amount="300.00")
+    plan = make_accepted_plan(session, debt, date(2026, 4, 1), date(2026, 5, 1), date(2026, 6, 1))
     conversation = make_conversation(session, debt)
-    plan = PaymentPlan(
-        debt_id=debt.id,
-        conversation_id=conversation.id,
-        status="accepted",
-        proposal_status="as_requested",
-        reason="ok",
-        total=Decimal("300"),
-        currency="EUR",
-    )
-    session.add(plan)
-    session.flush()
-    for n in (1, 2, 3):
-        session.add(
-            Instalment(
-                plan_id=plan.id, number=n, due_on=date(2026, 3 + n, 1), amount=Decimal("100")
-            )
-        )
     session.add(PaymentClaim(debt_id=debt.id, conversation_id=conversation.id, currency="EUR"))
     session.flush()
     session.refresh(plan)

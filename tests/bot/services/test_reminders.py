@@ -14,16 +14,19 @@ from bot.db.models import (
     Debt,
     Dispute,
     Escalation,
-    Instalment,
     Message,
     OptOut,
-    PaymentPlan,
     Promise,
     Reminder,
     ReminderStatus,
 )
 from bot.services import payments, reminders
-from tests.support.factories import make_conversation, make_creditor, make_debt
+from tests.support.factories import (
+    make_accepted_plan,
+    make_conversation,
+    make_creditor,
+    make_debt,
+)
 
 # Tuesday 10 March 2026, 10:00 in Paris: inside FR-B2C hours.
 TUESDAY_10AM = datetime(2026, 3, 10, 9, tzinfo=timezone.utc)
@@ -228,22 +231,7 @@ def test_a_kept_promise_cancels_its_check_a_broken_one_asks_what_happened(
 
 def test_repeated_missed_instalments_hand_the_debtor_to_a_person(session: Session) -> None:
     debt = setup_debt(session, due_on=date(2026, 1, 10))
-    conversation = make_conversation(session, debt)
-    plan = PaymentPlan(
-        debt_id=debt.id,
-        conversation_id=conversation.id,
-        status="accepted",
-        proposal_status="as_requested",
-        reason="ok",
-        total=Decimal("300"),
-        currency="EUR",
-    )
-    session.add(plan)
-    session.flush()
-    for number, day in enumerate((date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)), 1):
-        session.add(Instalment(plan_id=plan.id, number=number, due_on=day, amount=Decimal("100")))
-    session.flush()
-    session.refresh(plan)
+    make_accepted_plan(session, debt, date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1))
     reminders.sync_debt(session, debt, datetime(2026, 1, 20, tzinfo=timezone.utc))
     checks = session.scalars(
         select(Reminder).where(Reminder.kind == "instalment_check").order_by(Reminder.id)
