@@ -112,6 +112,18 @@ def test_one_leader_fires_and_the_other_takes_over_without_sending_twice(schema:
         standby = second if leader is first else first
         batch = add(5, 1)
         assert len(mail.wait_for(5)) == 5
+
+        def recorded() -> bool:  # the SMTP server has them; wait until the rows say so too
+            with sessions.begin() as session:
+                rows = session.scalars(select(Reminder.status).where(Reminder.id.in_(batch)))
+                return set(rows) == {"sent"}
+
+        deadline = time.monotonic() + 20
+        while not recorded():
+            assert time.monotonic() < deadline, "the leader did not record its sends"
+            time.sleep(0.1)
+        # (killed between the SMTP answer and that commit, a row would become 'uncertain'
+        # and never be re-sent: at most once; tested in tests/bot/services/test_reminders.py)
         leader.kill()  # SIGKILL: the server drops its connection and the advisory lock
         leader.wait()
         assert says_leader(standby, 30), "the standby takes over"
