@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Creditor, Debt, Payment, PaymentClaim, PaymentPlan
+from bot.db.models import Creditor, Debt, Payment, PaymentClaim
 from bot.services import reminders
 from bot.services.conversations import audit
 
@@ -121,9 +121,7 @@ def record(
 
 
 def _fill_instalments(session: Session, debt: Debt, amount: Decimal) -> None:
-    plan = session.scalars(
-        select(PaymentPlan).where(PaymentPlan.debt_id == debt.id, PaymentPlan.status == "accepted")
-    ).first()
+    plan = reminders.accepted_plan(session, debt.id)
     if plan is None:
         return
     left = amount

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, insert, select, update
@@ -62,6 +63,13 @@ def backoff(attempts: int) -> timedelta:
 # --- planning ---------------------------------------------------------------------------------
 
 
+def accepted_plan(session: Session, debt_id: int) -> PaymentPlan | None:
+    """The plan the debtor agreed for this debt, if any (one at a time: accepting replaces)."""
+    return session.scalars(
+        select(PaymentPlan).where(PaymentPlan.debt_id == debt_id, PaymentPlan.status == "accepted")
+    ).first()
+
+
 def ladder_policy(creditor: Creditor) -> LadderPolicy:
     return LadderPolicy(
         offsets=tuple(int(o) for o in creditor.reminder_ladder or ()),
@@ -73,9 +81,7 @@ def ladder_policy(creditor: Creditor) -> LadderPolicy:
 
 def debt_facts(session: Session, debt: Debt) -> DebtFacts:
     collectable = debt.status == "open" and debt.amount_due > 0 and not debt.collection_paused
-    plan = session.scalars(
-        select(PaymentPlan).where(PaymentPlan.debt_id == debt.id, PaymentPlan.status == "accepted")
-    ).first()
+    plan = accepted_plan(session, debt.id)
     instalments: tuple[InstalmentFacts, ...] = ()
     if plan is not None:
         instalments = tuple(
@@ -124,20 +130,7 @@ def sync_debt(session: Session, debt: Debt, now: datetime) -> SyncResult:
 
 
 def _new_row(debt: Debt, item: Planned) -> Reminder:
-    return Reminder(
-        key=item.key,
-        creditor_id=debt.creditor_id,
-        debtor_id=debt.debtor_id,
-        debt_id=debt.id,
-        kind=item.kind,
-        instalment_id=item.instalment_id,
-        promise_id=item.promise_id,
-        step=item.step,
-        due_at=item.at,
-        next_attempt_at=item.at,
-        status=ReminderStatus.SCHEDULED.value,
-        attempts=0,
-    )
+    return Reminder(**_row_values(debt, item))
 
 
 def sync_all(session: Session, now: datetime, debt_ids: Iterable[int] | None = None) -> int:
@@ -161,19 +154,23 @@ def sync_all(session: Session, now: datetime, debt_ids: Iterable[int] | None = N
             Instalment.status,
         )
         .join(Instalment, Instalment.plan_id == PaymentPlan.id)
-        .where(PaymentPlan.status == "accepted")
+        .where(PaymentPlan.status == "accepted", *_only(PaymentPlan.debt_id, ids))
         .order_by(PaymentPlan.debt_id, Instalment.number)
     ):
         if status != "missed":
             instalments.setdefault(debt_id, []).append(InstalmentFacts(i_id, due_on, amount, paid))
     promises: dict[int, list[PromiseFacts]] = {}
     for debt_id, p_id, on in session.execute(
-        select(Promise.debt_id, Promise.id, Promise.promised_on).where(Promise.status == "open")
+        select(Promise.debt_id, Promise.id, Promise.promised_on).where(
+            Promise.status == "open", *_only(Promise.debt_id, ids)
+        )
     ):
         promises.setdefault(debt_id, []).append(PromiseFacts(p_id, on))
     existing: dict[int, dict[str, tuple[int, str]]] = {}
     for debt_id, r_id, key, status in session.execute(
-        select(Reminder.debt_id, Reminder.id, Reminder.key, Reminder.status)
+        select(Reminder.debt_id, Reminder.id, Reminder.key, Reminder.status).where(
+            *_only(Reminder.debt_id, ids)
+        )
     ):
         existing.setdefault(debt_id, {})[key] = (r_id, status)
 
@@ -212,6 +209,11 @@ def sync_all(session: Session, now: datetime, debt_ids: Iterable[int] | None = N
             .execution_options(synchronize_session=False)
         )
     return len(new_rows)
+
+
+def _only(column: Any, ids: list[int] | None) -> tuple[Any, ...]:
+    """A filter on the given debts, or none for the whole book."""
+    return () if ids is None else (column.in_(ids),)
 
 
 def _row_values(debt: Debt, item: Planned) -> dict[str, object]:
@@ -614,10 +616,7 @@ def _pointless(
             instalment_id=instalment.id,
             missed=missed,
         )
-        if missed >= creditor.breaks_before_escalation:
-            _escalate(session, debt, "missed_instalments", f"{missed} instalments missed")
-            return "repeated missed instalments: a person takes over"
-        return None
+        return _after_break(session, debt, creditor, missed, "missed_instalments")
     if reminder.kind == reminders.PROMISE_CHECK and reminder.promise_id is not None:
         promise = session.get(Promise, reminder.promise_id)
         if promise is None or promise.status != "open":
@@ -647,11 +646,18 @@ def _pointless(
             promise_id=promise.id,
             broken=broken,
         )
-        if broken >= creditor.breaks_before_escalation:
-            _escalate(session, debt, "broken_promises", f"{broken} promises not kept")
-            return "repeated broken promises: a person takes over"
-        return None
+        return _after_break(session, debt, creditor, broken, "broken_promises")
     return None
+
+
+def _after_break(
+    session: Session, debt: Debt, creditor: Creditor, breaks: int, reason: str
+) -> str | None:
+    """The follow-up asks what happened, until breaks repeat: then a person takes over."""
+    if breaks < creditor.breaks_before_escalation:
+        return None
+    _escalate(session, debt, reason, f"{reason.replace('_', ' ')}: {breaks}")
+    return f"{reason.replace('_', ' ')} ({breaks}): a person takes over"
 
 
 def _escalate(session: Session, debt: Debt, reason: str, summary: str) -> None:
