@@ -215,7 +215,7 @@ async def test_instalment_request_asks_what_is_manageable_then_proposes(
     [
         (
             "fr",
-            "c'est compliqué en ce moment avec l'argent",
+            "j'ai des difficultés financières en ce moment",
             "en fait je n'ai jamais reçu la facture",
             "Pardon",
         ),
