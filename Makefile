@@ -49,7 +49,7 @@ train: $(RASA_VENV)/.installed
 	if [ -f models/.fingerprint ] && [ "$$(cat models/.fingerprint)" = "$$new" ] && ls models/*.tar.gz >/dev/null 2>&1; then \
 		echo ">> Rasa model is up to date ($$new)"; \
 	else \
-		echo ">> training the Rasa model (NLU + rules), about 10 min on 2 cores"; \
+		echo ">> training the Rasa model (NLU + rules), about 8 min on 2 cores"; \
 		rm -f models/*.tar.gz models/.fingerprint; \
 		time $(RASA) train --data nlu stories --domain domain.yml --config config.yml --out models --fixed-model-name ecoute --quiet && \
 		echo $$new > models/.fingerprint; \
