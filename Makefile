@@ -19,7 +19,7 @@ RASA_DATA := domain.yml config.yml $(shell find nlu stories -name '*.yml' 2>/dev
 help:
 	@echo "make run    - install, train, migrate, load demo data and start everything (http://localhost:8000)"
 	@echo "make test   - the whole suite (installs what it needs, trains the model if needed)"
-	@echo "make eval   - Rasa cross-validation, per-intent and macro-F1 per language"
+	@echo "make eval   - Rasa cross-validation and a held-out set, per-intent and macro-F1 per language"
 	@echo "make bench  - gateway vs bare Rasa latency and throughput"
 	@echo "make lint   - ruff and mypy"
 
@@ -49,7 +49,7 @@ train: $(RASA_VENV)/.installed
 	if [ -f models/.fingerprint ] && [ "$$(cat models/.fingerprint)" = "$$new" ] && ls models/*.tar.gz >/dev/null 2>&1; then \
 		echo ">> Rasa model is up to date ($$new)"; \
 	else \
-		echo ">> training the Rasa model (NLU + rules), about 8 min on 2 cores"; \
+		echo ">> training the Rasa model (NLU + rules), about 10 min on 2 cores"; \
 		rm -f models/*.tar.gz models/.fingerprint; \
 		time $(RASA) train --data nlu stories --domain domain.yml --config config.yml --out models --fixed-model-name ecoute --quiet && \
 		echo $$new > models/.fingerprint; \
@@ -83,7 +83,7 @@ lint: install
 	$(VENV)/bin/ruff check bot actions tests scripts migrations
 	$(VENV)/bin/mypy
 
-eval: install
+eval: install train
 	bash scripts/eval.sh
 
 bench: install train

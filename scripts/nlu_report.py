@@ -1,7 +1,10 @@
 """Per-intent precision/recall/F1 and macro-F1 per language from Rasa's cross-validation output.
 
 Rasa writes every held-out prediction to intent_successes.json and intent_errors.json; the
-language of each example is the folder its text came from (nlu/fr or nlu/en).
+language of each example is the file its text came from: nlu/fr/ or nlu/en/ for the
+cross-validation, tests/nlu/holdout_fr.yml or holdout_en.yml for the held-out set.
+
+Usage: nlu_report.py [RESULTS_DIR] [--holdout]
 """
 
 from __future__ import annotations
@@ -22,10 +25,15 @@ def plain(text: str) -> str:
     return ANNOTATION.sub(lambda m: m.group(1) or m.group(2), text).strip()
 
 
-def language_of_texts() -> dict[str, str]:
+def language_of_texts(holdout: bool = False) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for lang in ("fr", "en"):
-        for path in sorted((ROOT / "nlu" / lang).glob("*.yml")):
+        paths = (
+            [ROOT / "tests" / "nlu" / f"holdout_{lang}.yml"]
+            if holdout
+            else sorted((ROOT / "nlu" / lang).glob("*.yml"))
+        )
+        for path in paths:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for block in data.get("nlu", []):
                 for line in str(block.get("examples", "")).splitlines():
@@ -50,8 +58,8 @@ def prf(pairs: list[tuple[str, str]]) -> tuple[dict[str, tuple[float, float, flo
     return scores, macro
 
 
-def main(out: Path) -> int:
-    languages = language_of_texts()
+def main(out: Path, holdout: bool = False) -> int:
+    languages = language_of_texts(holdout)
     by_lang: dict[str, list[tuple[str, str]]] = defaultdict(list)
     unknown = 0
     for name in ("intent_successes.json", "intent_errors.json"):
@@ -79,6 +87,10 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
+    arguments = [a for a in sys.argv[1:] if a != "--holdout"]
     sys.exit(
-        main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "results" / "cross-validation")
+        main(
+            Path(arguments[0]) if arguments else ROOT / "results" / "cross-validation",
+            holdout="--holdout" in sys.argv[1:],
+        )
     )
