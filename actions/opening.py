@@ -77,6 +77,10 @@ class ValidateVerificationForm(FormValidationAction):
                 return {"identity_answer": VERIFIED}
             if result.locked:
                 return {"identity_answer": LOCKED}
+            if not result.answered:
+                key = f"identity_not_an_answer_{turn.ctx.debtor.identity_kind}"
+                turn.say_text(render(key, turn.known_language))
+                return {"identity_answer": None}
             turn.say_text(
                 render("identity_mismatch", turn.known_language, left=result.attempts_left)
             )

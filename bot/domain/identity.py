@@ -17,6 +17,7 @@ import dateparser
 
 CHALLENGE_KINDS = ("postcode", "birth_date")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+_POSTCODE_MAX = 10  # longest canonical postcode we expect (e.g. "SW1A1AA", "H2X1Y4", "D02X285")
 
 
 def normalise_answer(kind: str, answer: str) -> str | None:
@@ -29,6 +30,31 @@ def normalise_answer(kind: str, answer: str) -> str | None:
         parsed = parse_birth_date(answer)
         return parsed.isoformat() if parsed else None
     raise ValueError(f"unknown identity challenge kind {kind!r}")
+
+
+def typed_answer(kind: str, message: str) -> str | None:
+    """The one answer a debtor's message holds, canonical, or None when it holds none.
+
+    "bonjour" or "why do you need that?" is not an attempt and must not use one of the three.
+    Exactly one candidate per message, so a message listing several postcodes is one attempt
+    (the whole text, which matches none), never several.
+    """
+    if kind == "birth_date":
+        return normalise_answer(kind, message)
+    if kind != "postcode":
+        raise ValueError(f"unknown identity challenge kind {kind!r}")
+    canon = normalise_answer(kind, message)
+    if canon is None or not any(c.isdigit() for c in canon):
+        return None  # every postcode scheme we serve has a digit; a greeting has none
+    if len(canon) <= _POSTCODE_MAX:
+        return canon  # "75011", "SW1A 1AA", "1012 AB"
+    # A sentence around the postcode ("mon code postal c'est le 75011"): the digit-bearing
+    # words, when they sit side by side ("H2X 1Y4"); otherwise the whole text, as typed.
+    words = [w for w in (normalise_answer(kind, w) for w in message.split()) if w]
+    with_digits = [i for i, w in enumerate(words) if any(c.isdigit() for c in w)]
+    if len(with_digits) <= 2 and with_digits == list(range(with_digits[0], with_digits[-1] + 1)):
+        return "".join(words[i] for i in with_digits)
+    return canon
 
 
 def parse_birth_date(answer: str) -> date | None:
@@ -52,7 +78,7 @@ def hash_answer(kind: str, answer: str) -> str:
 
 
 def check_answer(kind: str, answer: str, stored: str) -> bool:
-    canon = normalise_answer(kind, answer)
+    canon = typed_answer(kind, answer)
     if canon is None:
         return False
     try:

@@ -33,6 +33,18 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "Before we go on, and to protect your information, could you tell me your date "
         "of birth (DD/MM/YYYY)?",
     },
+    "identity_not_an_answer_postcode": {
+        "fr": "Je n'ai pas trouvé de code postal dans votre message ; cela ne compte pas comme "
+        "un essai. Écrivez HUMAIN si vous préférez parler à une personne.",
+        "en": "I could not find a postcode in your message; this does not count as an attempt. "
+        "Type HUMAN if you would rather talk to a person.",
+    },
+    "identity_not_an_answer_birth_date": {
+        "fr": "Je n'ai pas trouvé de date de naissance dans votre message ; cela ne compte pas "
+        "comme un essai. Écrivez HUMAIN si vous préférez parler à une personne.",
+        "en": "I could not find a date of birth in your message; this does not count as an "
+        "attempt. Type HUMAN if you would rather talk to a person.",
+    },
     "identity_mismatch": {
         "fr": "Cela ne correspond pas à ce que j'ai dans le dossier. Pouvez-vous vérifier et "
         "réessayer ? Il vous reste {left} essai(s).",

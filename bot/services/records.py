@@ -100,6 +100,7 @@ class IdentityResult:
     verified: bool
     locked: bool
     attempts_left: int
+    answered: bool = True  # False: the message held no postcode / date, no attempt was used
 
 
 def identity_locked(ctx: Context, now: datetime) -> bool:
@@ -120,6 +121,9 @@ def check_identity(
     debtor = ctx.debtor
     if identity_locked(ctx, now):
         return IdentityResult(False, True, 0)
+    if identity.typed_answer(debtor.identity_kind, answer) is None:
+        left = max(0, max_attempts - debtor.identity_failures)
+        return IdentityResult(False, False, left, answered=False)
     if identity.check_answer(debtor.identity_kind, answer, debtor.identity_hash):
         debtor.identity_failures = 0
         debtor.identity_locked_until = None

@@ -124,6 +124,33 @@ async def test_three_wrong_identity_answers_lock_the_debtor(
     assert {e["name"]: e["value"] for e in events(result, "slot")}["identity_answer"] == "locked"
 
 
+async def test_a_message_without_a_postcode_uses_no_attempt(
+    executor: ActionExecutor, sessions: sessionmaker[Session]
+) -> None:
+    conversation, _ = setup(sessions, verified=False)
+
+    async def answer(text: str) -> tuple[object, str]:
+        t = tracker(
+            conversation,
+            text=text,
+            intent="greet",
+            slots={"identity_answer": text, "requested_slot": "identity_answer"},
+        )
+        t["active_loop"] = {"name": "verification_form"}
+        t["events"].append({"event": "slot", "name": "identity_answer", "value": text})
+        result = await executor.run(call("validate_verification_form", t))
+        slots = {e["name"]: e["value"] for e in events(result, "slot")}
+        return slots["identity_answer"], said(result)
+
+    for text in ("bonjour", "pourquoi vous voulez ça ?", "bonjour", "bonjour"):
+        value, reply = await answer(text)
+        assert value is None and "ne compte pas comme un essai" in reply and "HUMAIN" in reply
+    value, reply = await answer("11111")
+    assert value is None and "Il vous reste 2 essai(s)" in reply
+    value, _ = await answer("mon code postal c'est le 75011")
+    assert value == "verified"
+
+
 async def test_a_monthly_offer_below_the_minimum_gets_a_counter_offer_inside_policy(
     executor: ActionExecutor, sessions: sessionmaker[Session]
 ) -> None:

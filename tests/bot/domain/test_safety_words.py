@@ -18,6 +18,11 @@ from bot.domain.links import InvalidLink, LinkSigner
         ("postcode", "75011", " 75 011 ", True),
         ("postcode", "SW1A 1AA", "sw1a1aa", True),
         ("postcode", "75011", "75012", False),
+        ("postcode", "75011", "mon code postal c'est le 75011 merci", True),
+        ("postcode", "H2X 1Y4", "my postal code is H2X 1Y4 thanks", True),
+        ("postcode", "1012 AB", "1012AB", True),
+        ("postcode", "75011", "75011 75012 75013 75014", False),
+        ("postcode", "75011", "bonjour", False),
         ("birth_date", "12/04/1981", "12/04/1981", True),
         ("birth_date", "12/04/1981", "1981-04-12", True),
         ("birth_date", "12/04/1981", "12 avril 1981", True),
@@ -30,6 +35,24 @@ def test_identity_answers_match_whatever_the_typing(
     kind: str, stored: str, typed: str, ok: bool
 ) -> None:
     assert identity.check_answer(kind, typed, identity.hash_answer(kind, stored)) is ok
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("postcode", "bonjour"),
+        ("postcode", "why do you need that?"),
+        ("postcode", "   "),
+        ("birth_date", "hello"),
+        ("birth_date", "je sais plus"),
+    ],
+)
+def test_a_message_without_an_answer_is_not_an_attempt(kind: str, message: str) -> None:
+    assert identity.typed_answer(kind, message) is None
+
+
+def test_several_postcodes_in_one_message_are_one_attempt_not_several() -> None:
+    assert identity.typed_answer("postcode", "75011 75012 75013") == "750117501275013"
 
 
 def test_identity_hash_is_salted() -> None:
