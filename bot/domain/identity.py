@@ -14,9 +14,16 @@ import unicodedata
 from datetime import date
 
 import dateparser
+from dateparser.search import search_dates
 
 CHALLENGE_KINDS = ("postcode", "birth_date")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+_BIRTH_DATE_SETTINGS: dict[str, object] = {
+    "DATE_ORDER": "DMY",
+    "PREFER_DATES_FROM": "past",
+    "REQUIRE_PARTS": ["day", "month", "year"],
+}
+_YOUNGEST_DEBTOR_YEARS = 10
 _POSTCODE_MAX = 10  # longest canonical postcode we expect (e.g. "SW1A1AA", "H2X1Y4", "D02X285")
 
 
@@ -40,7 +47,7 @@ def typed_answer(kind: str, message: str) -> str | None:
     (the whole text, which matches none), never several.
     """
     if kind == "birth_date":
-        return normalise_answer(kind, message)
+        return _birth_date_in(message)
     if kind != "postcode":
         raise ValueError(f"unknown identity challenge kind {kind!r}")
     canon = normalise_answer(kind, message)
@@ -57,14 +64,26 @@ def typed_answer(kind: str, message: str) -> str | None:
     return canon
 
 
+def _birth_date_in(message: str) -> str | None:
+    """A birth date typed alone, or inside a sentence ("I was born on 12 April 1981")."""
+    # Relative phrases ("a month", "yesterday") parse too: a birth date lies years back.
+    oldest_possible = date.today().year - _YOUNGEST_DEBTOR_YEARS
+    alone = parse_birth_date(message)
+    if alone:
+        return alone.isoformat() if alone.year <= oldest_possible else None
+    hits = search_dates(message, languages=["fr", "en"], settings=_BIRTH_DATE_SETTINGS) or []
+    found = sorted(
+        {v.date() for s, v in hits if any(c.isdigit() for c in s) and v.year <= oldest_possible}
+    )
+    if not found:
+        return None
+    # Several dates in one message are one attempt that matches none, never several attempts.
+    return " ".join(d.isoformat() for d in found)
+
+
 def parse_birth_date(answer: str) -> date | None:
     """A past date written by a person: '12/04/1981', '1981-04-12', '12 avril 1981'."""
-    settings = {
-        "DATE_ORDER": "DMY",
-        "PREFER_DATES_FROM": "past",
-        "REQUIRE_PARTS": ["day", "month", "year"],
-    }
-    value = dateparser.parse(answer.strip(), languages=["fr", "en"], settings=settings)
+    value = dateparser.parse(answer.strip(), languages=["fr", "en"], settings=_BIRTH_DATE_SETTINGS)
     return value.date() if value else None
 
 

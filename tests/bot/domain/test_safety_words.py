@@ -29,6 +29,9 @@ from bot.domain.links import InvalidLink, LinkSigner
         ("birth_date", "12/04/1981", "12 April 1981", True),
         ("birth_date", "12/04/1981", "04/12/1981", False),
         ("birth_date", "12/04/1981", "hello", False),
+        ("birth_date", "12/04/1981", "I was born on 12 April 1981", True),
+        ("birth_date", "12/04/1981", "je suis né le 12/04/1981, voilà", True),
+        ("birth_date", "12/04/1981", "12/04/1981 ou 13/04/1981", False),
     ],
 )
 def test_identity_answers_match_whatever_the_typing(
@@ -45,6 +48,8 @@ def test_identity_answers_match_whatever_the_typing(
         ("postcode", "   "),
         ("birth_date", "hello"),
         ("birth_date", "je sais plus"),
+        ("birth_date", "I lost my job last month, I could pay about 50 euros a month"),
+        ("birth_date", "yesterday"),
     ],
 )
 def test_a_message_without_an_answer_is_not_an_attempt(kind: str, message: str) -> None:
