@@ -98,8 +98,11 @@ def hash_answer(kind: str, answer: str) -> str:
 
 def check_answer(kind: str, answer: str, stored: str) -> bool:
     canon = typed_answer(kind, answer)
-    if canon is None:
-        return False
+    return canon is not None and matches_stored(canon, stored)
+
+
+def matches_stored(canon: str, stored: str) -> bool:
+    """Constant-time comparison of an answer already made canonical by `typed_answer`."""
     try:
         scheme, salt_b64, digest_b64 = stored.split("$")
     except ValueError:

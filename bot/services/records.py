@@ -121,10 +121,11 @@ def check_identity(
     debtor = ctx.debtor
     if identity_locked(ctx, now):
         return IdentityResult(False, True, 0)
-    if identity.typed_answer(debtor.identity_kind, answer) is None:
+    canon = identity.typed_answer(debtor.identity_kind, answer)
+    if canon is None:
         left = max(0, max_attempts - debtor.identity_failures)
         return IdentityResult(False, False, left, answered=False)
-    if identity.check_answer(debtor.identity_kind, answer, debtor.identity_hash):
+    if identity.matches_stored(canon, debtor.identity_hash):
         debtor.identity_failures = 0
         debtor.identity_locked_until = None
         ctx.conversation.verified_at = now

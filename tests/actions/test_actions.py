@@ -47,6 +47,22 @@ def events(result: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [e for e in result["events"] if e["event"] == kind]
 
 
+async def answer_identity(
+    executor: ActionExecutor, conversation: str, text: str
+) -> tuple[object, str]:
+    """The debtor answers the verification form: the slot value it sets and what it says."""
+    t = tracker(
+        conversation,
+        text=text,
+        intent="inform",
+        slots={"identity_answer": text, "requested_slot": "identity_answer"},
+    )
+    t["active_loop"] = {"name": "verification_form"}
+    t["events"].append({"event": "slot", "name": "identity_answer", "value": text})
+    result = await executor.run(call("validate_verification_form", t))
+    return {e["name"]: e["value"] for e in events(result, "slot")}["identity_answer"], said(result)
+
+
 async def test_hardship_is_reformulated_with_the_amount_heard_and_recorded_for_training(
     executor: ActionExecutor, sessions: sessionmaker[Session]
 ) -> None:
@@ -101,53 +117,23 @@ async def test_three_wrong_identity_answers_lock_the_debtor(
     conversation, _ = setup(sessions, verified=False)
     values = []
     for answer in ("11111", "22222", "33333"):
-        t = tracker(
-            conversation,
-            text=answer,
-            intent="inform",
-            slots={"identity_answer": answer, "requested_slot": "identity_answer"},
-        )
-        t["active_loop"] = {"name": "verification_form"}
-        t["events"].append({"event": "slot", "name": "identity_answer", "value": answer})
-        result = await executor.run(call("validate_verification_form", t))
-        values.append({e["name"]: e["value"] for e in events(result, "slot")}["identity_answer"])
+        value, _ = await answer_identity(executor, conversation, answer)
+        values.append(value)
     assert values == [None, None, "locked"]
-    right = tracker(
-        conversation,
-        text="75011",
-        intent="inform",
-        slots={"identity_answer": "75011", "requested_slot": "identity_answer"},
-    )
-    right["active_loop"] = {"name": "verification_form"}
-    right["events"].append({"event": "slot", "name": "identity_answer", "value": "75011"})
-    result = await executor.run(call("validate_verification_form", right))
-    assert {e["name"]: e["value"] for e in events(result, "slot")}["identity_answer"] == "locked"
+    value, _ = await answer_identity(executor, conversation, "75011")
+    assert value == "locked"
 
 
 async def test_a_message_without_a_postcode_uses_no_attempt(
     executor: ActionExecutor, sessions: sessionmaker[Session]
 ) -> None:
     conversation, _ = setup(sessions, verified=False)
-
-    async def answer(text: str) -> tuple[object, str]:
-        t = tracker(
-            conversation,
-            text=text,
-            intent="greet",
-            slots={"identity_answer": text, "requested_slot": "identity_answer"},
-        )
-        t["active_loop"] = {"name": "verification_form"}
-        t["events"].append({"event": "slot", "name": "identity_answer", "value": text})
-        result = await executor.run(call("validate_verification_form", t))
-        slots = {e["name"]: e["value"] for e in events(result, "slot")}
-        return slots["identity_answer"], said(result)
-
     for text in ("bonjour", "pourquoi vous voulez ça ?", "bonjour", "bonjour"):
-        value, reply = await answer(text)
+        value, reply = await answer_identity(executor, conversation, text)
         assert value is None and "ne compte pas comme un essai" in reply and "HUMAIN" in reply
-    value, reply = await answer("11111")
+    value, reply = await answer_identity(executor, conversation, "11111")
     assert value is None and "Il vous reste 2 essai(s)" in reply
-    value, _ = await answer("mon code postal c'est le 75011")
+    value, _ = await answer_identity(executor, conversation, "mon code postal c'est le 75011")
     assert value == "verified"
 
 
